@@ -1,0 +1,267 @@
+//! The command line, as clap sees it. Nothing outside this module and
+//! `config` touches these types: `config::Config::from_cli` turns them into
+//! validated values once.
+
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+/// Port used for groups written without one and without `--port`.
+pub const DEFAULT_PORT: u16 = 5000;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mcast",
+    version,
+    about = "Multicast diagnostics: does multicast work from here to there, and if not, why?",
+    long_about = "Multicast diagnostics: join groups, send test traffic, stream what arrives, \
+                  and show what this OS really does with multicast socket options.\n\n\
+                  GROUP is [SOURCE,]ADDR[:PORT], [SOURCE,][V6ADDR]:PORT or ADDR+N, e.g. \
+                  239.1.1.1, 239.1.1.1:5000, [ff15::1]:5000, 192.0.2.1,232.1.1.1:5000 (SSM), \
+                  239.1.1.1+10 (ten consecutive groups).",
+    after_help = "Exit codes: 0 success, 1 the network did not deliver what was asked, \
+                  2 bad input, 3 a system call failed.",
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    /// More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Only errors on stderr (no live counters, no start/summary lines)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// When to use colour on the terminal (never in JSON; NO_COLOR is honoured)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Join groups and hold membership, with live per-group counters on stderr
+    #[command(after_help = "Examples:\n  mcast join 239.1.1.1 --iface eth0\n  \
+                            mcast join 239.1.0.1+20 -i eth0 -d 1m\n  \
+                            mcast join 192.0.2.1,232.1.1.1:5000 -c 10 -t 5s   # SSM check")]
+    Join(JoinArgs),
+
+    /// Stream every received packet to stdout, one record per packet
+    #[command(after_help = "Examples:\n  mcast listen 239.1.1.1:5000 -i eth0\n  \
+                            mcast listen [ff15::1]:5000 -i eth0 --json | jq .seq\n  \
+                            mcast listen 239.1.1.1 -c 100 -t 10s --json > out.jsonl   # health check")]
+    Listen(ListenArgs),
+
+    /// Send test packets (or your own payload) to groups
+    #[command(after_help = "Examples:\n  mcast send 239.1.1.1 -i eth0 -c 100 --rate 50\n  \
+                            mcast send [ff15::1]:5000 -i eth0 --ttl 8\n  \
+                            echo hello | mcast send 239.1.1.1:5000 -i eth0 --stdin")]
+    Send(SendArgs),
+
+    /// Apply multicast socket options and read them back with getsockopt
+    #[command(after_help = "Examples:\n  mcast sockopt\n  \
+                            mcast sockopt -4 --set IP_MULTICAST_TTL=5 --set loop=0\n  \
+                            mcast sockopt -6 -i eth0 --join ff15::1 --format json")]
+    Sockopt(SockoptArgs),
+
+    /// Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?
+    Selftest(SelftestArgs),
+
+    /// Print a shell completion script to stdout
+    Completions {
+        /// The shell to generate completions for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Options shared by every subcommand that takes groups.
+#[derive(Debug, Args)]
+pub struct GroupArgs {
+    /// Groups: [SOURCE,]ADDR[:PORT], [SOURCE,][V6ADDR]:PORT or ADDR+N
+    #[arg(required = true, value_name = "GROUP")]
+    pub groups: Vec<String>,
+
+    /// Interface by name (eth0), index (2) or address (192.0.2.1); default: chosen by the kernel's routes
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// Port for groups written without one
+    #[arg(short, long, value_name = "PORT", default_value_t = DEFAULT_PORT as u32)]
+    pub port: u32,
+}
+
+/// Options shared by `join` and `listen`: when to stop and what counts as success.
+#[derive(Debug, Args)]
+pub struct ReceiveArgs {
+    /// Stop after N packets; with --timeout, success means N packets arrived in time
+    #[arg(short, long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Give up after this long (250ms, 5s, 1m); exit 1 unless --count packets (default 1) arrived
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Run this long, then stop with exit 0 (250ms, 5s, 1m)
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    #[command(flatten)]
+    pub groups: GroupArgs,
+    #[command(flatten)]
+    pub receive: ReceiveArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListenFormat {
+    /// Aligned, human-readable columns
+    Text,
+    /// JSON Lines, one record per line (schema in README)
+    Json,
+    /// Payload bytes only, exactly as received
+    Raw,
+    /// A header line and a hexdump per packet
+    Hex,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    #[command(flatten)]
+    pub groups: GroupArgs,
+    #[command(flatten)]
+    pub receive: ReceiveArgs,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = ListenFormat::Text)]
+    pub format: ListenFormat,
+
+    /// Same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub groups: GroupArgs,
+
+    /// Source address (and port) to send from; SSM listeners filter on it
+    #[arg(short, long, value_name = "ADDR[:PORT]")]
+    pub bind: Option<String>,
+
+    /// Multicast TTL (IPv4) or hop limit (IPv6), 0-255 [default: 1, the OS default]
+    #[arg(long, value_name = "N")]
+    pub ttl: Option<u32>,
+
+    /// Deliver to listeners on this host too (the OS default)
+    #[arg(long, overrides_with = "no_loop")]
+    pub r#loop: bool,
+
+    /// Do not deliver to listeners on this host
+    #[arg(long, overrides_with = "loop")]
+    pub no_loop: bool,
+
+    /// Packets per second per group, or "max" for as fast as the kernel takes them [default: 10]
+    #[arg(short, long, value_name = "PPS", conflicts_with = "interval")]
+    pub rate: Option<String>,
+
+    /// Time between packets (100ms, 1s), instead of --rate
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub interval: Option<Duration>,
+
+    /// Packets to send per group; 0 means until --duration or Ctrl-C [default: 10; with --stdin, every line]
+    #[arg(short, long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Stop after this long, whatever the count
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+
+    /// Datagram size in bytes for test packets (the header is 36 bytes)
+    #[arg(short, long, value_name = "BYTES", default_value_t = 64)]
+    pub size: u32,
+
+    /// Send this text as the payload of every packet instead of test packets
+    #[arg(long, value_name = "TEXT", conflicts_with = "stdin")]
+    pub payload: Option<String>,
+
+    /// Send each line read from stdin as one datagram, instead of test packets
+    #[arg(long)]
+    pub stdin: bool,
+
+    /// Print the start and summary as JSON Lines on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SockoptArgs {
+    /// IPv4 only
+    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// IPv6 only
+    #[arg(short = '6', long = "ipv6")]
+    pub ipv6: bool,
+
+    /// Interface for --join and for the multicast interface option
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// Set an option before reading everything back: IP_MULTICAST_TTL=5, ttl=5, loop=off, ...
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+
+    /// Join a group on the socket of its family before reading back
+    #[arg(long = "join", value_name = "GROUP")]
+    pub join: Vec<String>,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SelftestArgs {
+    /// Group to use (IPv4; the test never leaves this host)
+    #[arg(long, value_name = "GROUP", default_value = "239.255.77.77:5000")]
+    pub group: String,
+
+    /// Test packets to send
+    #[arg(short, long, value_name = "N", default_value_t = 20)]
+    pub count: u64,
+
+    /// Give up waiting for packets after this long
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
+    pub timeout: Duration,
+}
+
+/// Parses humantime durations and says what would be valid when it cannot.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s)
+        .map_err(|e| format!("{e}; use a number with a unit, like 250ms, 5s or 1m"))
+}
+
+/// The clap command, for completions, man pages and `debug_assert`.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}

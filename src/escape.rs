@@ -1,0 +1,66 @@
+//! Bytes from the network are shown escaped, so no payload can move the
+//! cursor, change colours or ring the bell on the user's terminal.
+
+use std::io::{self, Write};
+
+/// Writes `bytes` with everything outside printable ASCII escaped as
+/// `\n`, `\r`, `\t`, `\\` or `\xNN`. Stops after `max` input bytes and
+/// appends `...` when it does.
+pub fn write_escaped(out: &mut impl Write, bytes: &[u8], max: usize) -> io::Result<()> {
+    let shown = &bytes[..bytes.len().min(max)];
+    let mut start = 0;
+    for (i, &b) in shown.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x20..=0x7e => continue,
+            _ => b"",
+        };
+        out.write_all(&shown[start..i])?;
+        if esc.is_empty() {
+            write!(out, "\\x{b:02x}")?;
+        } else {
+            out.write_all(esc)?;
+        }
+        start = i + 1;
+    }
+    out.write_all(&shown[start..])?;
+    if bytes.len() > max {
+        out.write_all(b"...")?;
+    }
+    Ok(())
+}
+
+/// Escaped copy as a `String`, for names and messages (not the hot path).
+pub fn escaped(bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(bytes.len());
+    // Writing to a Vec cannot fail.
+    let _ = write_escaped(&mut out, bytes, usize::MAX);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_ascii_passes_through() {
+        assert_eq!(escaped(b"hello, world ~!"), "hello, world ~!");
+    }
+
+    #[test]
+    fn control_bytes_never_reach_the_terminal() {
+        let out = escaped(b"\x1b[2J\x07bell\r\n\t\\\x00\xff\xc3\xa9");
+        assert_eq!(out, "\\x1b[2J\\x07bell\\r\\n\\t\\\\\\x00\\xff\\xc3\\xa9");
+        assert!(out.bytes().all(|b| (0x20..0x7f).contains(&b)));
+    }
+
+    #[test]
+    fn long_payloads_are_cut() {
+        let mut out = Vec::new();
+        write_escaped(&mut out, b"abcdef", 3).unwrap();
+        assert_eq!(out, b"abc...");
+    }
+}

@@ -1,0 +1,41 @@
+//! mcast: multicast diagnostics from the command line.
+//!
+//! Layers, top to bottom: `cli` (clap, nothing else sees it) → `config`
+//! (validated once) → `cmd::*` (one module per subcommand) → `recv` and
+//! `output` (packet events and their renderers) → `platform` (the only
+//! OS-specific code, and the only `unsafe`).
+#![deny(unsafe_code)]
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod escape;
+pub mod exit;
+pub mod generate;
+pub mod output;
+pub mod platform;
+pub mod recv;
+pub mod logging;
+pub mod signals;
+pub mod testpacket;
+
+use anyhow::Result;
+
+use crate::exit::Exit;
+
+/// Runs one parsed command line; errors carry their exit code via
+/// [`exit::classify`].
+pub fn run(cli: cli::Cli) -> Result<Exit> {
+    let ui = config::ui(&cli);
+    match cli.command {
+        cli::Command::Join(args) => cmd::join::run(config::join(&args)?, ui),
+        cli::Command::Listen(args) => cmd::listen::run(config::listen(&args)?, ui),
+        cli::Command::Send(args) => cmd::send::run(config::send(&args)?, ui),
+        cli::Command::Sockopt(args) => cmd::sockopt::run(config::sockopt(&args)?, ui),
+        cli::Command::Selftest(args) => cmd::selftest::run(config::selftest(&args)?, ui),
+        cli::Command::Completions { shell } => {
+            generate::completion_to(shell, &mut std::io::stdout())?;
+            Ok(Exit::Success)
+        }
+    }
+}

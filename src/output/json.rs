@@ -1,0 +1,167 @@
+//! JSON Lines. Every line is one object with a `"type"`; the schema is
+//! documented in README.md and versioned by `SCHEMA` in the `start` record.
+//! Packet records are written by hand into the output buffer (no
+//! allocation, no serde tree per packet); rarer records use serde_json.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::{group_addr, write_sender, IfNames, Stamp};
+use crate::config::Group;
+use crate::recv::Packet;
+
+/// Bumped when a field changes meaning or disappears; adding fields is not
+/// a breaking change.
+pub const SCHEMA: u32 = 1;
+
+/// Payloads longer than this are cut in records (`payload_truncated`).
+pub const MAX_PAYLOAD: usize = 4096;
+
+pub fn write_packet(
+    out: &mut impl Write,
+    p: &Packet<'_>,
+    groups: &[Group],
+    names: &mut IfNames,
+) -> io::Result<()> {
+    let stamp = Stamp::rfc3339(p.time);
+    write!(
+        out,
+        "{{\"type\":\"packet\",\"time\":\"{}\",\"source\":\"{}\",\"source_port\":{},\"group\":",
+        stamp.as_str(),
+        p.source.ip(),
+        p.source.port()
+    )?;
+    match group_addr(p, groups) {
+        Some(g) => write!(out, "\"{g}\"")?,
+        None => out.write_all(b"null")?,
+    }
+    write!(out, ",\"port\":{},\"iface\":", p.port)?;
+    serde_json::to_writer(&mut *out, names.get(p.ifindex))?;
+    out.write_all(b",\"ttl\":")?;
+    match p.ttl {
+        Some(t) => write!(out, "{t}")?,
+        None => out.write_all(b"null")?,
+    }
+    write!(out, ",\"len\":{}", p.payload.len())?;
+    if p.truncated {
+        out.write_all(b",\"truncated\":true")?;
+    }
+    match p.test {
+        Some(h) => {
+            out.write_all(b",\"sender\":\"")?;
+            write_sender(out, h.sender)?;
+            write!(
+                out,
+                "\",\"seq\":{},\"sent\":\"{}\"",
+                h.seq,
+                Stamp::rfc3339(h.sent_time()).as_str()
+            )?;
+        }
+        None => write_payload(out, p.payload)?,
+    }
+    out.write_all(b"}\n")
+}
+
+/// Text payloads as a JSON string (serde_json escapes control characters);
+/// anything that is not UTF-8 as hex.
+fn write_payload(out: &mut impl Write, payload: &[u8]) -> io::Result<()> {
+    let shown = &payload[..payload.len().min(MAX_PAYLOAD)];
+    match std::str::from_utf8(shown) {
+        Ok(s) => {
+            out.write_all(b",\"payload\":")?;
+            serde_json::to_writer(&mut *out, s)?;
+        }
+        Err(_) => {
+            out.write_all(b",\"payload_hex\":\"")?;
+            for b in shown {
+                write!(out, "{b:02x}")?;
+            }
+            out.write_all(b"\"")?;
+        }
+    }
+    if shown.len() < payload.len() {
+        out.write_all(b",\"payload_truncated\":true")?;
+    }
+    Ok(())
+}
+
+pub fn group_json(g: &Group) -> Value {
+    json!({
+        "group": g.addr.to_string(),
+        "port": g.port,
+        "source": g.source.map(|s| s.to_string()),
+    })
+}
+
+/// Writes one record followed by a newline.
+pub fn write_record(out: &mut impl Write, record: &Value) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, record)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testpacket::{self, TestHeader};
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn packet<'a>(payload: &'a [u8], test: Option<TestHeader>) -> Packet<'a> {
+        Packet {
+            time: UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+            kernel_time: true,
+            source: "192.0.2.1:4000".parse().unwrap(),
+            dest: Some("239.1.1.1".parse().unwrap()),
+            port: 5000,
+            group: None,
+            ifindex: 0,
+            ttl: Some(1),
+            payload,
+            truncated: false,
+            test,
+            drops: None,
+        }
+    }
+
+    fn render(p: &Packet<'_>) -> Value {
+        let mut out = Vec::new();
+        write_packet(&mut out, p, &[], &mut IfNames::default()).unwrap();
+        assert!(out.ends_with(b"}\n"));
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1);
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn foreign_text_payload() {
+        let v = render(&packet(b"hi \x1b[31m\n", None));
+        assert_eq!(v["type"], "packet");
+        assert_eq!(v["source"], "192.0.2.1");
+        assert_eq!(v["source_port"], 4000);
+        assert_eq!(v["group"], "239.1.1.1");
+        assert_eq!(v["port"], 5000);
+        assert_eq!(v["iface"], "?");
+        assert_eq!(v["ttl"], 1);
+        assert_eq!(v["len"], 9);
+        assert_eq!(v["payload"], "hi \x1b[31m\n");
+        assert_eq!(v["time"], "2027-01-15T08:00:00.000000000Z");
+    }
+
+    #[test]
+    fn binary_payload_is_hex() {
+        let v = render(&packet(&[0xff, 0x00, 0x41], None));
+        assert_eq!(v["payload_hex"], "ff0041");
+        assert!(v.get("payload").is_none());
+    }
+
+    #[test]
+    fn test_packets_carry_sender_and_seq() {
+        let mut buf = vec![0u8; 64];
+        testpacket::write(&mut buf, u64::MAX - 1, 77, UNIX_EPOCH + Duration::from_secs(5));
+        let h = TestHeader::parse(&buf);
+        let v = render(&packet(&buf, h));
+        assert_eq!(v["sender"], "fffffffffffffffe");
+        assert_eq!(v["seq"], 77);
+        assert_eq!(v["sent"], "1970-01-01T00:00:05.000000000Z");
+        assert!(v.get("payload").is_none());
+    }
+}

@@ -1,0 +1,77 @@
+//! Socket set-up that socket2 makes portable.
+
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use socket2::{Domain, Protocol, Socket, Type};
+use tracing::debug;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+impl Family {
+    pub fn of(addr: std::net::IpAddr) -> Self {
+        if addr.is_ipv4() {
+            Family::V4
+        } else {
+            Family::V6
+        }
+    }
+
+    fn domain(self) -> Domain {
+        match self {
+            Family::V4 => Domain::IPV4,
+            Family::V6 => Domain::IPV6,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
+        }
+    }
+}
+
+/// A UDP socket bound to the wildcard address on `port`, shareable with
+/// other listeners on the same port, non-blocking, seeing only the groups
+/// it joins, and asking the kernel for per-packet metadata.
+pub fn open_receiver(family: Family, port: u16) -> io::Result<Socket> {
+    let sock = Socket::new(family.domain(), Type::DGRAM, Some(Protocol::UDP))?;
+    sock.set_reuse_address(true)?;
+    debug!("setsockopt SO_REUSEADDR = 1");
+    #[cfg(unix)]
+    {
+        sock.set_reuse_port(true)?;
+        debug!("setsockopt SO_REUSEPORT = 1");
+    }
+    let addr = match family {
+        Family::V4 => SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+        Family::V6 => {
+            sock.set_only_v6(true)?;
+            debug!("setsockopt IPV6_V6ONLY = 1");
+            SocketAddr::from((Ipv6Addr::UNSPECIFIED, port))
+        }
+    };
+    super::set_multicast_all(&sock, family, false)?;
+    super::enable_packet_info(&sock, family)?;
+    sock.bind(&addr.into())?;
+    debug!("bind {addr}");
+    sock.set_nonblocking(true)?;
+    Ok(sock)
+}
+
+/// A UDP socket for sending, bound to `bind` when given.
+pub fn open_sender(family: Family, bind: Option<SocketAddr>) -> io::Result<Socket> {
+    let sock = Socket::new(family.domain(), Type::DGRAM, Some(Protocol::UDP))?;
+    if let Some(addr) = bind {
+        // Several senders may share a source port, as SSM tests often want.
+        sock.set_reuse_address(true)?;
+        sock.bind(&addr.into())?;
+        debug!("bind {addr}");
+    }
+    Ok(sock)
+}

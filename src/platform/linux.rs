@@ -1,0 +1,327 @@
+//! Linux: the calls socket2 does not make for us.
+#![allow(unsafe_code)]
+
+use std::io;
+use std::mem::{size_of, MaybeUninit};
+use std::net::{IpAddr, SocketAddr};
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::Duration;
+
+use socket2::{SockAddr, Socket};
+use tracing::debug;
+
+use super::cmsg::{self, CmsgBuf};
+use super::{Family, RecvMeta};
+
+fn level(family: Family) -> libc::c_int {
+    match family {
+        Family::V4 => libc::IPPROTO_IP,
+        Family::V6 => libc::IPPROTO_IPV6,
+    }
+}
+
+/// Sets an integer socket option, logging it for `-vv`.
+fn set_int(sock: &Socket, level: libc::c_int, name: libc::c_int, label: &str, v: i32) -> io::Result<()> {
+    setsockopt_raw(sock, level, name, &v.to_ne_bytes())?;
+    debug!("setsockopt {label} = {v}");
+    Ok(())
+}
+
+/// `setsockopt` with the value as bytes: the option catalogue knows each
+/// option's width and encoding, this only passes them through.
+pub fn setsockopt_raw(sock: &Socket, level: i32, name: i32, value: &[u8]) -> io::Result<()> {
+    let len = libc::socklen_t::try_from(value.len())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: `value` is a live buffer of `len` bytes; the kernel copies it.
+    let rc = unsafe {
+        libc::setsockopt(sock.as_raw_fd(), level, name, value.as_ptr().cast(), len)
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// `getsockopt` into `buf`; returns how many bytes the kernel wrote.
+pub fn getsockopt_raw(sock: &Socket, level: i32, name: i32, buf: &mut [u8]) -> io::Result<usize> {
+    let mut len = libc::socklen_t::try_from(buf.len())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: `buf` is writable for `len` bytes and `len` is updated by the
+    // kernel to what it wrote, never more than it was given.
+    let rc = unsafe {
+        libc::getsockopt(sock.as_raw_fd(), level, name, buf.as_mut_ptr().cast(), &mut len)
+    };
+    if rc == 0 {
+        Ok((len as usize).min(buf.len()))
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// `IP_MULTICAST_ALL` / `IPV6_MULTICAST_ALL`: Linux delivers groups joined
+/// by *other* sockets to any socket bound to the wildcard address unless
+/// this is off.
+pub fn set_multicast_all(sock: &Socket, family: Family, on: bool) -> io::Result<()> {
+    match family {
+        Family::V4 => sock.set_multicast_all_v4(on)?,
+        Family::V6 => sock.set_multicast_all_v6(on)?,
+    }
+    debug!(
+        "setsockopt {} = {}",
+        match family {
+            Family::V4 => "IP_MULTICAST_ALL",
+            Family::V6 => "IPV6_MULTICAST_ALL",
+        },
+        on as i32
+    );
+    Ok(())
+}
+
+/// Asks for destination, arrival interface, TTL/hop limit, a kernel receive
+/// timestamp and the socket's drop counter with every packet.
+pub fn enable_packet_info(sock: &Socket, family: Family) -> io::Result<()> {
+    match family {
+        Family::V4 => {
+            set_int(sock, libc::IPPROTO_IP, libc::IP_PKTINFO, "IP_PKTINFO", 1)?;
+            set_int(sock, libc::IPPROTO_IP, libc::IP_RECVTTL, "IP_RECVTTL", 1)?;
+        }
+        Family::V6 => {
+            set_int(sock, libc::IPPROTO_IPV6, libc::IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO", 1)?;
+            set_int(sock, libc::IPPROTO_IPV6, libc::IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT", 1)?;
+        }
+    }
+    set_int(sock, libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, "SO_TIMESTAMPNS", 1)?;
+    set_int(sock, libc::SOL_SOCKET, libc::SO_RXQ_OVFL, "SO_RXQ_OVFL", 1)?;
+    Ok(())
+}
+
+fn storage(ip: IpAddr) -> libc::sockaddr_storage {
+    let addr = SockAddr::from(SocketAddr::new(ip, 0));
+    let mut out = MaybeUninit::<libc::sockaddr_storage>::zeroed();
+    // SAFETY: SockAddr holds at most a sockaddr_storage; we copy its `len`
+    // initialised bytes into a zeroed one.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            addr.as_ptr().cast::<u8>(),
+            out.as_mut_ptr().cast::<u8>(),
+            (addr.len() as usize).min(size_of::<libc::sockaddr_storage>()),
+        );
+        out.assume_init()
+    }
+}
+
+/// Joins or leaves with the protocol-independent API (RFC 3678), which
+/// takes an interface index for both families and a source for SSM.
+fn membership(
+    sock: &Socket,
+    group: IpAddr,
+    source: Option<IpAddr>,
+    ifindex: u32,
+    join: bool,
+) -> io::Result<()> {
+    let lvl = level(Family::of(group));
+    let (name, label) = match (source.is_some(), join) {
+        (false, true) => (libc::MCAST_JOIN_GROUP, "MCAST_JOIN_GROUP"),
+        (false, false) => (libc::MCAST_LEAVE_GROUP, "MCAST_LEAVE_GROUP"),
+        (true, true) => (libc::MCAST_JOIN_SOURCE_GROUP, "MCAST_JOIN_SOURCE_GROUP"),
+        (true, false) => (libc::MCAST_LEAVE_SOURCE_GROUP, "MCAST_LEAVE_SOURCE_GROUP"),
+    };
+    let rc = match source {
+        None => {
+            let req = libc::group_req {
+                gr_interface: ifindex,
+                gr_group: storage(group),
+            };
+            setsockopt_struct(sock, lvl, name, &req)
+        }
+        Some(src) => {
+            let req = libc::group_source_req {
+                gsr_interface: ifindex,
+                gsr_group: storage(group),
+                gsr_source: storage(src),
+            };
+            setsockopt_struct(sock, lvl, name, &req)
+        }
+    };
+    match source {
+        Some(s) => debug!("setsockopt {label} group {group} source {s} ifindex {ifindex}"),
+        None => debug!("setsockopt {label} group {group} ifindex {ifindex}"),
+    }
+    rc
+}
+
+fn setsockopt_struct<T>(sock: &Socket, level: i32, name: i32, value: &T) -> io::Result<()> {
+    // SAFETY: `value` is a plain C struct of `size_of::<T>()` bytes.
+    let rc = unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            level,
+            name,
+            (value as *const T).cast(),
+            size_of::<T>() as libc::socklen_t,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Joins `group` (from `source` only, when given) on interface `ifindex`;
+/// index 0 lets the kernel choose by its routes.
+pub fn join(sock: &Socket, group: IpAddr, source: Option<IpAddr>, ifindex: u32) -> io::Result<()> {
+    membership(sock, group, source, ifindex, true)
+}
+
+pub fn leave(sock: &Socket, group: IpAddr, source: Option<IpAddr>, ifindex: u32) -> io::Result<()> {
+    membership(sock, group, source, ifindex, false)
+}
+
+/// Outgoing interface. IPv4 prefers the interface's address, because
+/// setting it by index on `lo` makes Linux send from 0.0.0.0; an interface
+/// without an IPv4 address is set by index (`ip_mreqn`).
+pub fn set_multicast_iface(
+    sock: &Socket,
+    family: Family,
+    ifindex: u32,
+    v4_addr: Option<std::net::Ipv4Addr>,
+) -> io::Result<()> {
+    match (family, v4_addr) {
+        (Family::V4, Some(addr)) => {
+            sock.set_multicast_if_v4(&addr)?;
+            debug!("setsockopt IP_MULTICAST_IF = {addr}");
+        }
+        (Family::V4, None) => {
+            let req = libc::ip_mreqn {
+                imr_multiaddr: libc::in_addr { s_addr: 0 },
+                imr_address: libc::in_addr { s_addr: 0 },
+                imr_ifindex: ifindex as libc::c_int,
+            };
+            setsockopt_struct(sock, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, &req)?;
+            debug!("setsockopt IP_MULTICAST_IF = ifindex {ifindex} (ip_mreqn)");
+        }
+        (Family::V6, _) => {
+            sock.set_multicast_if_v6(ifindex)?;
+            debug!("setsockopt IPV6_MULTICAST_IF = {ifindex}");
+        }
+    }
+    Ok(())
+}
+
+/// Asks for a receive buffer of `bytes`; returns what the kernel granted
+/// (Linux reports double the request, capped by `net.core.rmem_max`).
+pub fn set_recv_buffer(sock: &Socket, bytes: usize) -> io::Result<usize> {
+    sock.set_recv_buffer_size(bytes)?;
+    debug!("setsockopt SO_RCVBUF = {bytes}");
+    sock.recv_buffer_size()
+}
+
+/// Receives one datagram without blocking: `WouldBlock` when none is queued.
+pub fn recv(sock: &Socket, buf: &mut [u8], ctrl: &mut CmsgBuf) -> io::Result<RecvMeta> {
+    let mut from = MaybeUninit::<libc::sockaddr_storage>::zeroed();
+    let mut iov = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    // SAFETY: an all-zero msghdr is valid; the pointers set below outlive
+    // the call and their lengths match their buffers.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_name = from.as_mut_ptr().cast();
+    msg.msg_namelen = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctrl.0.as_mut_ptr().cast();
+    msg.msg_controllen = ctrl.0.len();
+    // SAFETY: `msg` describes valid buffers (see above).
+    let n = unsafe { libc::recvmsg(sock.as_raw_fd(), &mut msg, libc::MSG_DONTWAIT) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let control_len = msg.msg_controllen.min(ctrl.0.len());
+    let mut info = cmsg::parse(&ctrl.0[..control_len]);
+    info.truncated |= msg.msg_flags & libc::MSG_CTRUNC != 0;
+    // SAFETY: the kernel initialised `msg_namelen` bytes of `from`, and a
+    // zeroed sockaddr_storage is valid for the rest.
+    let source = unsafe {
+        let mut storage = socket2::SockAddrStorage::zeroed();
+        *storage.view_as::<libc::sockaddr_storage>() = from.assume_init();
+        SockAddr::new(storage, msg.msg_namelen)
+    }
+    .as_socket()
+    .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+    Ok(RecvMeta {
+        len: n as usize,
+        truncated: msg.msg_flags & libc::MSG_TRUNC != 0,
+        source,
+        info,
+    })
+}
+
+/// Waits until one of `fds` is readable, or `timeout` passes. Returns the
+/// indexes of readable descriptors in `ready`. EINTR counts as a timeout so
+/// the caller re-checks its stop flag.
+pub fn wait_readable(
+    fds: &mut Vec<libc::pollfd>,
+    socks: &[RawFd],
+    timeout: Duration,
+    ready: &mut Vec<usize>,
+) -> io::Result<()> {
+    fds.clear();
+    fds.extend(socks.iter().map(|&fd| libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    }));
+    ready.clear();
+    let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
+    // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs.
+    let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+    if n < 0 {
+        let err = io::Error::last_os_error();
+        return if err.kind() == io::ErrorKind::Interrupted {
+            Ok(())
+        } else {
+            Err(err)
+        };
+    }
+    ready.extend(
+        fds.iter()
+            .enumerate()
+            .filter(|(_, p)| p.revents != 0)
+            .map(|(i, _)| i),
+    );
+    Ok(())
+}
+
+/// How many IPv4 groups one socket may join (`net.ipv4.igmp_max_memberships`).
+pub fn max_memberships_v4() -> usize {
+    read_sysctl("/proc/sys/net/ipv4/igmp_max_memberships").unwrap_or(20)
+}
+
+/// How many sources one socket may name per IPv4 group (`net.ipv4.igmp_max_msf`).
+pub fn max_sources_v4() -> usize {
+    read_sysctl("/proc/sys/net/ipv4/igmp_max_msf").unwrap_or(10)
+}
+
+fn read_sysctl(path: &str) -> Option<usize> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// The errno's symbolic name (`EINVAL`), which users search for.
+pub fn errno_name(err: &io::Error) -> Option<String> {
+    err.raw_os_error()
+        .map(|n| format!("{:?}", nix::errno::Errno::from_raw(n)))
+}
+
+/// Which interface, by index, a name refers to now (after a flap the
+/// index can change).
+pub fn if_index(name: &str) -> Option<u32> {
+    getifaddrs::if_nametoindex(name).ok()
+}
+
+/// An interface's current name, for indexes that appeared after start.
+pub fn if_name(index: u32) -> Option<String> {
+    getifaddrs::if_indextoname(index).ok()
+}

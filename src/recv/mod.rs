@@ -1,0 +1,184 @@
+//! The receive engine shared by `join`, `listen` and `selftest`: opens the
+//! sockets, joins the groups, and turns datagrams into [`Packet`] events for
+//! a [`Sink`], flushing it whenever nothing more is queued.
+
+pub mod counters;
+mod sockets;
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::Result;
+
+use crate::config::{Group, StopRule};
+use crate::platform::cmsg::CmsgBuf;
+use crate::platform::{self, RecvMeta};
+use crate::signals;
+use crate::testpacket::TestHeader;
+
+pub use sockets::{Joined, Receiver};
+
+/// One received datagram, borrowed from the receive buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct Packet<'a> {
+    /// Kernel receive time when available (see `kernel_time`), else ours.
+    pub time: SystemTime,
+    pub kernel_time: bool,
+    pub source: SocketAddr,
+    /// Destination address from packet info: the group.
+    pub dest: Option<IpAddr>,
+    /// The local port the datagram arrived on.
+    pub port: u16,
+    /// Index of the configured group it matched, if any.
+    pub group: Option<usize>,
+    pub ifindex: u32,
+    pub ttl: Option<u8>,
+    pub payload: &'a [u8],
+    /// The datagram was larger than the receive buffer.
+    pub truncated: bool,
+    /// Parsed when the payload is an mcast test packet.
+    pub test: Option<TestHeader>,
+    /// The socket's kernel drop counter, when the kernel sent it.
+    pub drops: Option<u32>,
+}
+
+/// Where packets go: a renderer, a set of counters, or both.
+pub trait Sink {
+    fn packet(&mut self, p: &Packet<'_>) -> io::Result<()>;
+    /// Nothing more is queued: a good time to flush buffered output.
+    fn idle(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// Called about once per `tick` interval, for live views.
+    fn tick(&mut self, _now: Instant) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Why the receive loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `--count` packets arrived.
+    Count,
+    /// `--timeout` passed first.
+    Timeout,
+    /// `--duration` passed.
+    Duration,
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome {
+    pub ending: Ending,
+    pub packets: u64,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// Whether the `--count`/`--timeout` check (if any) was met.
+    pub fn met(&self, rule: &StopRule) -> bool {
+        rule.required().is_none_or(|n| self.packets >= n)
+    }
+}
+
+/// Room for the largest UDP datagram, plus one byte so a cut one shows.
+const BUF_LEN: usize = 65_536;
+/// Longest sleep between stop-flag checks: Ctrl-C is seen this fast.
+const MAX_WAIT: Duration = Duration::from_millis(100);
+/// Packets taken from one socket before serving the next, so one busy
+/// group cannot starve the others.
+const BURST: usize = 64;
+
+/// Receives until the stop rule says so. `tick` drives live views.
+pub fn run(
+    rx: &mut Receiver,
+    rule: &StopRule,
+    tick: Option<Duration>,
+    sink: &mut dyn Sink,
+) -> Result<Outcome> {
+    let start = Instant::now();
+    let timeout_at = rule.timeout.map(|d| start + d);
+    let duration_at = rule.duration.map(|d| start + d);
+    let mut next_tick = tick.map(|t| start + t);
+    let mut buf = vec![0u8; BUF_LEN];
+    let mut ctrl = CmsgBuf::default();
+    let mut pollfds = Vec::new();
+    let mut ready = Vec::new();
+    let fds = rx.raw_fds();
+    let mut packets = 0u64;
+    let ending = 'outer: loop {
+        let now = Instant::now();
+        if signals::stop_requested() {
+            break Ending::Interrupted;
+        }
+        if duration_at.is_some_and(|t| now >= t) {
+            break Ending::Duration;
+        }
+        if timeout_at.is_some_and(|t| now >= t) {
+            break Ending::Timeout;
+        }
+        if let (Some(at), Some(every)) = (next_tick, tick) {
+            if now >= at {
+                sink.tick(now)?;
+                next_tick = Some(at.max(now - every) + every);
+            }
+        }
+        let wait = [timeout_at, duration_at, next_tick]
+            .into_iter()
+            .flatten()
+            .map(|t| t.saturating_duration_since(now))
+            .fold(MAX_WAIT, Duration::min);
+        platform::wait_readable(&mut pollfds, &fds, wait, &mut ready)?;
+        for &i in &ready {
+            for _ in 0..BURST {
+                let meta = match platform::recv(rx.socket(i), &mut buf, &mut ctrl) {
+                    Ok(m) => m,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => break,
+                    Err(e) => return Err(anyhow::Error::new(e).context("receiving")),
+                };
+                let p = rx.packet(i, &meta, &buf[..meta.len]);
+                sink.packet(&p)?;
+                packets += 1;
+                if rule.count.is_some_and(|n| packets >= n) {
+                    break 'outer Ending::Count;
+                }
+            }
+        }
+        sink.idle()?;
+    };
+    sink.idle()?;
+    Ok(Outcome {
+        ending,
+        packets,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Builds the event for one datagram: matches it to a configured group and
+/// reads the test header, once, for every sink.
+fn packet<'a>(groups: &[Group], members: &[usize], port: u16, meta: &RecvMeta, payload: &'a [u8]) -> Packet<'a> {
+    let (time, kernel_time) = platform::receive_time(meta);
+    let dest = meta.info.dest;
+    let src = meta.source.ip();
+    let group = members.iter().copied().find(|&g| {
+        let g = &groups[g];
+        Some(g.addr) == dest && g.source.is_none_or(|s| s == src)
+    });
+    Packet {
+        time,
+        kernel_time,
+        source: meta.source,
+        dest,
+        port,
+        group,
+        ifindex: meta.info.ifindex,
+        ttl: meta.info.ttl,
+        payload,
+        truncated: meta.truncated,
+        test: TestHeader::parse(payload),
+        drops: meta.info.drops,
+    }
+}

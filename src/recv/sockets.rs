@@ -1,0 +1,163 @@
+//! Sockets for a set of groups: one per (family, port) and per batch of
+//! groups, because a socket may hold only so many memberships
+//! (`igmp_max_memberships`, 20 by default) and sources per group
+//! (`igmp_max_msf`).
+
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use socket2::Socket;
+use tracing::{debug, warn};
+
+use super::Packet;
+use crate::config::{Group, Iface};
+use crate::platform::{self, Family, RecvMeta};
+
+/// IPv6 has no per-socket membership limit, but each membership costs
+/// socket option memory (`net.core.optmem_max`); batches keep well under it.
+const V6_BATCH: usize = 100;
+
+struct RxSocket {
+    sock: Socket,
+    family: Family,
+    port: u16,
+    /// Indexes into `Receiver::groups` joined on this socket.
+    members: Vec<usize>,
+}
+
+impl RxSocket {
+    fn fits(&self, groups: &[Group], g: &Group, max_groups: usize, max_sources: usize) -> bool {
+        if self.family != Family::of(g.addr) || self.port != g.port {
+            return false;
+        }
+        let same_group = self.members.iter().filter(|&&m| groups[m].addr == g.addr).count();
+        if same_group > 0 {
+            return g.source.is_some() && same_group < max_sources;
+        }
+        let distinct = {
+            let mut addrs: Vec<_> = self.members.iter().map(|&m| groups[m].addr).collect();
+            addrs.sort_unstable();
+            addrs.dedup();
+            addrs.len()
+        };
+        distinct < max_groups
+    }
+}
+
+/// When each group was joined, for join latency and for the summary.
+#[derive(Debug, Clone, Copy)]
+pub struct Joined {
+    pub at: Instant,
+}
+
+/// Every socket and membership for one command.
+pub struct Receiver {
+    socks: Vec<RxSocket>,
+    groups: Vec<Group>,
+    ifindex: u32,
+    joined: Vec<Joined>,
+}
+
+impl Receiver {
+    /// Opens sockets and joins every group on `iface` (or the kernel's
+    /// choice). Fails with the group and errno named.
+    pub fn open(groups: &[Group], iface: Option<&Iface>) -> Result<Self> {
+        let ifindex = iface.map_or(0, |i| i.index);
+        let (max_v4, max_src) = (platform::max_memberships_v4(), platform::max_sources_v4());
+        let mut socks: Vec<RxSocket> = Vec::new();
+        let mut joined = Vec::with_capacity(groups.len());
+        for (i, g) in groups.iter().enumerate() {
+            let family = Family::of(g.addr);
+            let max = match family {
+                Family::V4 => max_v4,
+                Family::V6 => V6_BATCH,
+            };
+            let slot = match socks.iter().position(|s| s.fits(groups, g, max, max_src)) {
+                Some(s) => s,
+                None => {
+                    let sock = platform::open_receiver(family, g.port).with_context(|| {
+                        format!("opening a {} socket on port {}", family.name(), g.port)
+                    })?;
+                    socks.push(RxSocket {
+                        sock,
+                        family,
+                        port: g.port,
+                        members: Vec::new(),
+                    });
+                    socks.len() - 1
+                }
+            };
+            let s = &mut socks[slot];
+            platform::join(&s.sock, g.addr, g.source, ifindex)
+                .map_err(|e| join_error(e, g, iface))?;
+            s.members.push(i);
+            joined.push(Joined { at: Instant::now() });
+        }
+        debug!("{} groups joined on {} sockets", groups.len(), socks.len());
+        Ok(Self {
+            socks,
+            groups: groups.to_vec(),
+            ifindex,
+            joined,
+        })
+    }
+
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    pub fn joined(&self) -> &[Joined] {
+        &self.joined
+    }
+
+    pub fn socket_count(&self) -> usize {
+        self.socks.len()
+    }
+
+    pub(super) fn raw_fds(&self) -> Vec<RawFd> {
+        self.socks.iter().map(|s| s.sock.as_raw_fd()).collect()
+    }
+
+    pub(super) fn socket(&self, i: usize) -> &Socket {
+        &self.socks[i].sock
+    }
+
+    pub(super) fn packet<'a>(&self, i: usize, meta: &RecvMeta, payload: &'a [u8]) -> Packet<'a> {
+        let s = &self.socks[i];
+        super::packet(&self.groups, &s.members, s.port, meta, payload)
+    }
+
+    /// Leaves every group explicitly, so the leave shows in `-vv` and
+    /// routers hear it now rather than when the process exits.
+    pub fn leave_all(&mut self) {
+        for s in &self.socks {
+            for &m in &s.members {
+                let g = &self.groups[m];
+                if let Err(e) = platform::leave(&s.sock, g.addr, g.source, self.ifindex) {
+                    warn!("leaving {g}: {e}");
+                }
+            }
+        }
+        self.socks.clear();
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.leave_all();
+    }
+}
+
+fn join_error(e: std::io::Error, g: &Group, iface: Option<&Iface>) -> anyhow::Error {
+    let errno = platform::errno_name(&e).unwrap_or_default();
+    let on = iface.map_or_else(|| "the kernel's default interface".to_string(), |i| i.to_string());
+    let hint = match e.raw_os_error() {
+        Some(libc::ENODEV) => " (is the interface up, and does it have an address of this family?)",
+        Some(libc::ENOBUFS) => " (the kernel's membership limit: raise net.ipv4.igmp_max_memberships)",
+        Some(libc::EADDRINUSE) => " (already joined on this socket)",
+        Some(libc::EINVAL) if iface.is_none() => " (no route for the group: give --iface)",
+        _ => "",
+    };
+    anyhow::Error::new(e).context(format!("joining {g} on {on}: {errno}{hint}"))
+}
