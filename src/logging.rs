@@ -3,7 +3,7 @@
 
 use tracing_subscriber::EnvFilter;
 
-pub fn install(verbose: u8, quiet: bool) {
+pub fn install(verbose: u8, quiet: bool, color: bool) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -18,5 +18,6 @@ pub fn install(verbose: u8, quiet: bool) {
         .with_writer(std::io::stderr)
         .without_time()
         .with_target(false)
+        .with_ansi(color)
         .try_init();
 }

@@ -6,7 +6,7 @@ use mcast::exit::{self, Exit};
 
 fn main() -> ExitCode {
     let cli = mcast::cli::Cli::parse();
-    mcast::logging::install(cli.verbose, cli.quiet);
+    mcast::logging::install(cli.verbose, cli.quiet, mcast::config::ui(&cli).color);
     mcast::signals::install_stop_handler();
     let code = match mcast::run(cli) {
         Ok(code) => code,

@@ -168,6 +168,22 @@ struct Stats {
     bytes: u64,
     errors: u64,
     elapsed: Duration,
+    /// From the first send to the last, for the achieved rate.
+    span: Duration,
+}
+
+impl Stats {
+    /// Packets per second between the first and the last send: counting
+    /// the whole run would include the wait after the last packet.
+    fn rate(&self, sends_per_tick: usize) -> f64 {
+        let ticks = self.packets / sends_per_tick.max(1) as u64;
+        let secs = self.span.as_secs_f64();
+        if ticks >= 2 && secs > 0.0 {
+            (ticks - 1) as f64 * sends_per_tick as f64 / secs
+        } else {
+            0.0
+        }
+    }
 }
 
 fn send_one(sock: &Socket, cfg: &SendConfig, to: &SockAddr, buf: &[u8], stats: &mut Stats) -> Result<()> {
@@ -210,6 +226,7 @@ fn send_paced(sock: &Socket, cfg: &SendConfig, targets: &[SockAddr], sender: u64
     let end = cfg.duration.map(|d| start + d);
     let mut stats = Stats::default();
     let mut seq = 0u64;
+    let mut first = start;
     while cfg.count.is_none_or(|n| seq < n) {
         if signals::stop_requested() {
             break;
@@ -225,6 +242,10 @@ fn send_paced(sock: &Socket, cfg: &SendConfig, targets: &[SockAddr], sender: u64
         if test {
             testpacket::fill_padding(&mut buf, seq);
         }
+        if seq == 0 {
+            first = Instant::now();
+        }
+        stats.span = first.elapsed();
         for to in targets {
             if test {
                 let now_ns = SystemTime::now()
@@ -266,6 +287,7 @@ fn send_stdin(sock: &Socket, cfg: &SendConfig, targets: &[SockAddr]) -> Result<S
     let mut line = Vec::new();
     let mut stdin = io::stdin().lock();
     let mut seq = 0u64;
+    let mut first = start;
     while cfg.count.is_none_or(|n| seq < n) && !signals::stop_requested() {
         line.clear();
         if stdin.read_until(b'\n', &mut line).context("reading stdin")? == 0 {
@@ -285,6 +307,10 @@ fn send_stdin(sock: &Socket, cfg: &SendConfig, targets: &[SockAddr]) -> Result<S
         } else if end.is_some_and(|e| Instant::now() >= e) {
             break;
         }
+        if seq == 0 {
+            first = Instant::now();
+        }
+        stats.span = first.elapsed();
         for to in targets {
             send_one(sock, cfg, to, &line, &mut stats)?;
         }
@@ -296,7 +322,7 @@ fn send_stdin(sock: &Socket, cfg: &SendConfig, targets: &[SockAddr]) -> Result<S
 
 fn report(cfg: &SendConfig, stats: &Stats, ui: Ui) -> Result<()> {
     let secs = stats.elapsed.as_secs_f64();
-    let rate = if secs > 0.0 { stats.packets as f64 / secs } else { 0.0 };
+    let rate = stats.rate(cfg.groups.len());
     if cfg.json {
         let rec = json!({
             "type": "summary",

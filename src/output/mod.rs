@@ -92,8 +92,8 @@ mod tests {
     fn stamps() {
         let t = UNIX_EPOCH + Duration::new(1_795_000_000, 123_456_789);
         let s = Stamp::rfc3339(t);
-        assert_eq!(s.as_str(), "2026-11-17T09:06:40.123456789Z");
-        assert_eq!(s.time_of_day(), "09:06:40.123456");
+        assert_eq!(s.as_str(), "2026-11-18T11:06:40.123456789Z");
+        assert_eq!(s.time_of_day(), "11:06:40.123456");
     }
 
     #[test]
