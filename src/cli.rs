@@ -63,9 +63,11 @@ pub enum Command {
     Listen(ListenArgs),
 
     /// Send test packets (or your own payload) to groups
-    #[command(after_help = "Examples:\n  mcast send 239.1.1.1 -i eth0 -c 100 --rate 50\n  \
+    #[command(
+        after_help = "Examples:\n  mcast send 239.1.1.1 -i eth0 -c 100 --rate 50\n  \
                             mcast send [ff15::1]:5000 -i eth0 --ttl 8\n  \
-                            echo hello | mcast send 239.1.1.1:5000 -i eth0 --stdin")]
+                            echo hello | mcast send 239.1.1.1:5000 -i eth0 --stdin"
+    )]
     Send(SendArgs),
 
     /// Apply multicast socket options and read them back with getsockopt

@@ -12,10 +12,10 @@ pub mod config;
 pub mod escape;
 pub mod exit;
 pub mod generate;
+pub mod logging;
 pub mod output;
 pub mod platform;
 pub mod recv;
-pub mod logging;
 pub mod signals;
 pub mod testpacket;
 

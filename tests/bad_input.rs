@@ -20,7 +20,10 @@ fn rejects(args: &[&str], expected: &[&str]) {
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     assert!(!stderr.contains("backtrace"), "{args:?}: {stderr}");
     for piece in expected {
-        assert!(stderr.contains(piece), "{args:?}: {stderr:?} lacks {piece:?}");
+        assert!(
+            stderr.contains(piece),
+            "{args:?}: {stderr:?} lacks {piece:?}"
+        );
     }
 }
 
@@ -40,28 +43,52 @@ fn unicast_group() {
         &["10.1.1.1 is not a multicast address (IPv4 multicast is 224.0.0.0/4"],
     );
     one_line(&args);
-    rejects(&["send", "[2001:db8::1]:5000"], &["2001:db8::1 is not a multicast address", "ff00::/8"]);
+    rejects(
+        &["send", "[2001:db8::1]:5000"],
+        &["2001:db8::1 is not a multicast address", "ff00::/8"],
+    );
 }
 
 #[test]
 fn mixed_families() {
-    rejects(&["join", "2001:db8::1,239.1.1.1"], &["different IP versions"]);
-    rejects(&["send", "239.1.1.1", "ff15::1"], &["one IP version at a time"]);
+    rejects(
+        &["join", "2001:db8::1,239.1.1.1"],
+        &["different IP versions"],
+    );
+    rejects(
+        &["send", "239.1.1.1", "ff15::1"],
+        &["one IP version at a time"],
+    );
     one_line(&["join", "2001:db8::1,239.1.1.1"]);
 }
 
 #[test]
 fn bad_ports() {
-    rejects(&["listen", "239.1.1.1:0"], &["port 0 is not valid; use 1-65535"]);
-    rejects(&["listen", "239.1.1.1:70000"], &["port 70000 is not valid; use 1-65535"]);
-    rejects(&["listen", "239.1.1.1", "--port", "0"], &["port 0 is not valid"]);
-    rejects(&["join", "239.1.1.1", "-p", "65536"], &["port 65536 is not valid"]);
+    rejects(
+        &["listen", "239.1.1.1:0"],
+        &["port 0 is not valid; use 1-65535"],
+    );
+    rejects(
+        &["listen", "239.1.1.1:70000"],
+        &["port 70000 is not valid; use 1-65535"],
+    );
+    rejects(
+        &["listen", "239.1.1.1", "--port", "0"],
+        &["port 0 is not valid"],
+    );
+    rejects(
+        &["join", "239.1.1.1", "-p", "65536"],
+        &["port 65536 is not valid"],
+    );
     one_line(&["listen", "239.1.1.1:0"]);
 }
 
 #[test]
 fn ttl_out_of_range() {
-    rejects(&["send", "239.1.1.1", "--ttl", "300"], &["TTL 300 is out of range; use 0-255"]);
+    rejects(
+        &["send", "239.1.1.1", "--ttl", "300"],
+        &["TTL 300 is out of range; use 0-255"],
+    );
     one_line(&["send", "239.1.1.1", "--ttl", "300"]);
 }
 
@@ -71,32 +98,65 @@ fn unknown_interface_lists_the_real_ones() {
         &["join", "239.1.1.1", "--iface", "nosuch0"],
         &["unknown interface 'nosuch0'", "lo ("],
     );
-    rejects(&["send", "239.1.1.1", "-i", "198.51.100.77"], &["no interface has address 198.51.100.77"]);
+    rejects(
+        &["send", "239.1.1.1", "-i", "198.51.100.77"],
+        &["no interface has address 198.51.100.77"],
+    );
     one_line(&["join", "239.1.1.1", "--iface", "nosuch0"]);
 }
 
 #[test]
 fn range_past_the_end() {
-    rejects(&["join", "239.255.255.250+10"], &["runs past the end of the multicast range", "239.255.255.255"]);
+    rejects(
+        &["join", "239.255.255.250+10"],
+        &[
+            "runs past the end of the multicast range",
+            "239.255.255.255",
+        ],
+    );
     rejects(&["join", "239.1.1.1+0"], &["not a group count"]);
 }
 
 #[test]
 fn unparsable_durations() {
-    rejects(&["listen", "239.1.1.1", "-t", "soon"], &["soon", "250ms, 5s or 1m"]);
+    rejects(
+        &["listen", "239.1.1.1", "-t", "soon"],
+        &["soon", "250ms, 5s or 1m"],
+    );
     rejects(&["send", "239.1.1.1", "-d", "5 parsecs"], &["5s"]);
-    rejects(&["listen", "239.1.1.1", "-t", "0s"], &["--timeout 0s is not valid"]);
+    rejects(
+        &["listen", "239.1.1.1", "-t", "0s"],
+        &["--timeout 0s is not valid"],
+    );
 }
 
 #[test]
 fn other_bad_values() {
-    rejects(&["send", "239.1.1.1", "--rate", "fast"], &["--rate fast is not valid", "max"]);
-    rejects(&["send", "239.1.1.1", "--size", "10"], &["--size 10 is not valid", "36 to"]);
-    rejects(&["send", "239.1.1.1", "--bind", "198.51.100.9"], &["not an address of this host"]);
-    rejects(&["listen", "not-a-group"], &["'not-a-group' is not a group"]);
+    rejects(
+        &["send", "239.1.1.1", "--rate", "fast"],
+        &["--rate fast is not valid", "max"],
+    );
+    rejects(
+        &["send", "239.1.1.1", "--size", "10"],
+        &["--size 10 is not valid", "36 to"],
+    );
+    rejects(
+        &["send", "239.1.1.1", "--bind", "198.51.100.9"],
+        &["not an address of this host"],
+    );
+    rejects(
+        &["listen", "not-a-group"],
+        &["'not-a-group' is not a group"],
+    );
     rejects(&["listen", "239.1.1.1", "239.1.1.1"], &["given twice"]);
-    rejects(&["listen", "239.1.1.1", "-c", "0"], &["--count 0 is not valid"]);
-    rejects(&["listen", "239.1.1.1", "--format", "xml"], &["xml", "text", "json"]);
+    rejects(
+        &["listen", "239.1.1.1", "-c", "0"],
+        &["--count 0 is not valid"],
+    );
+    rejects(
+        &["listen", "239.1.1.1", "--format", "xml"],
+        &["xml", "text", "json"],
+    );
 }
 
 #[test]
@@ -106,13 +166,24 @@ fn missing_group_is_a_usage_error() {
 
 #[test]
 fn help_and_version_succeed() {
-    mcast().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));
+    mcast()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes"));
     mcast()
         .arg("--version")
         .assert()
         .success()
         .stdout(predicate::str::starts_with("mcast "));
-    for sub in ["join", "listen", "send", "sockopt", "selftest", "completions"] {
+    for sub in [
+        "join",
+        "listen",
+        "send",
+        "sockopt",
+        "selftest",
+        "completions",
+    ] {
         mcast().args([sub, "--help"]).assert().success();
     }
 }

@@ -34,7 +34,12 @@ impl Sink for JoinSink {
         }
         let mut err = io::stderr().lock();
         if self.groups.len() > LIVE_GROUPS {
-            let receiving = self.counters.groups.iter().filter(|g| g.packets > 0).count();
+            let receiving = self
+                .counters
+                .groups
+                .iter()
+                .filter(|g| g.packets > 0)
+                .count();
             let rate: f64 = rates.iter().sum();
             return writeln!(
                 err,
@@ -44,8 +49,12 @@ impl Sink for JoinSink {
             );
         }
         for ((g, c), rate) in self.groups.iter().zip(&self.counters.groups).zip(rates) {
-            let last = c.last_source.map_or_else(|| "-".to_string(), |a| a.ip().to_string());
-            let ttl = c.last_ttl.map_or_else(|| "-".to_string(), |t| t.to_string());
+            let last = c
+                .last_source
+                .map_or_else(|| "-".to_string(), |a| a.ip().to_string());
+            let ttl = c
+                .last_ttl
+                .map_or_else(|| "-".to_string(), |t| t.to_string());
             writeln!(
                 err,
                 "{:<30} {:>8} packets {:>9.1}/s  last {last} ttl {ttl}",

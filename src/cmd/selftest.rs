@@ -35,13 +35,16 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
         .iter()
         .find(|i| i.loopback && i.first_v4().is_some())
         .cloned()
-        .ok_or_else(|| usage!("no loopback interface with an IPv4 address; the self-test needs one"))?;
+        .ok_or_else(|| {
+            usage!("no loopback interface with an IPv4 address; the self-test needs one")
+        })?;
     let lo_addr = lo.first_v4().unwrap_or(std::net::Ipv4Addr::LOCALHOST);
     let mut rx = Receiver::open(std::slice::from_ref(&cfg.group), Some(&lo))?;
     let sock = platform::open_sender(Family::V4, None).context("opening the sending socket")?;
     // TTL 0: delivered to this host's sockets, never put on a wire.
     sock.set_multicast_ttl_v4(0).context("setting TTL 0")?;
-    sock.set_multicast_loop_v4(true).context("turning loopback on")?;
+    sock.set_multicast_loop_v4(true)
+        .context("turning loopback on")?;
     platform::set_multicast_iface(&sock, Family::V4, lo.index, Some(lo_addr))
         .with_context(|| format!("choosing {lo} for outgoing multicast"))?;
     let to = cfg.group.socket_addr().into();
@@ -63,9 +66,10 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
     let outcome = recv::run(&mut rx, &rule, None, &mut check)?;
     let ok = outcome.met(&rule) && check.intact == cfg.count;
     if !ui.quiet {
-        let first = check.counters.groups[0]
-            .first_after
-            .map_or_else(|| "-".to_string(), |d| format!("{:.2} ms", d.as_secs_f64() * 1e3));
+        let first = check.counters.groups[0].first_after.map_or_else(
+            || "-".to_string(),
+            |d| format!("{:.2} ms", d.as_secs_f64() * 1e3),
+        );
         println!(
             "selftest {}: sent {} test packets to {} on {lo} with TTL 0, received {} ({} intact); \
              first after {first}",
@@ -79,5 +83,9 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
             println!("  multicast does not loop back on this host: check that {} is up and has the MULTICAST flag (ip link set {} multicast on)", lo.name, lo.name);
         }
     }
-    Ok(if ok { Exit::Success } else { Exit::NotDelivered })
+    Ok(if ok {
+        Exit::Success
+    } else {
+        Exit::NotDelivered
+    })
 }

@@ -115,7 +115,9 @@ fn announce(cfg: &SendConfig, eff: &Effective, sender: u64, ui: Ui) -> Result<()
         Payload::Fixed(p) => format!("packets of {} B (--payload)", p.len()),
         Payload::Stdin => "one packet per line of stdin".to_string(),
     };
-    let count = cfg.count.map_or_else(|| "unbounded".to_string(), |n| n.to_string());
+    let count = cfg
+        .count
+        .map_or_else(|| "unbounded".to_string(), |n| n.to_string());
     let pace = match cfg.pace {
         Pace::Rate(r) => format!("{r}/s"),
         Pace::Max => "full speed".to_string(),
@@ -124,8 +126,14 @@ fn announce(cfg: &SendConfig, eff: &Effective, sender: u64, ui: Ui) -> Result<()
         || "the interface the kernel's routes choose".to_string(),
         |i| i.to_string(),
     );
-    let from = eff.source.map_or_else(|| "-".to_string(), |s| s.to_string());
-    let ttl_name = if cfg.groups[0].is_ipv6() { "hop limit" } else { "TTL" };
+    let from = eff
+        .source
+        .map_or_else(|| "-".to_string(), |s| s.to_string());
+    let ttl_name = if cfg.groups[0].is_ipv6() {
+        "hop limit"
+    } else {
+        "TTL"
+    };
     if cfg.json {
         let rec = json!({
             "type": "start",
@@ -186,7 +194,13 @@ impl Stats {
     }
 }
 
-fn send_one(sock: &Socket, cfg: &SendConfig, to: &SockAddr, buf: &[u8], stats: &mut Stats) -> Result<()> {
+fn send_one(
+    sock: &Socket,
+    cfg: &SendConfig,
+    to: &SockAddr,
+    buf: &[u8],
+    stats: &mut Stats,
+) -> Result<()> {
     let res = if cfg.groups.len() == 1 {
         sock.send(buf)
     } else {
@@ -206,7 +220,9 @@ fn send_one(sock: &Socket, cfg: &SendConfig, to: &SockAddr, buf: &[u8], stats: &
             stats.errors += 1;
         }
         Err(e) => {
-            let g = to.as_socket().map_or_else(|| "?".to_string(), |a| a.to_string());
+            let g = to
+                .as_socket()
+                .map_or_else(|| "?".to_string(), |a| a.to_string());
             return Err(anyhow::Error::new(e).context(format!("sending to {g}")));
         }
     }
@@ -290,14 +306,22 @@ fn send_stdin(sock: &Socket, cfg: &SendConfig, targets: &[SockAddr]) -> Result<S
     let mut first = start;
     while cfg.count.is_none_or(|n| seq < n) && !signals::stop_requested() {
         line.clear();
-        if stdin.read_until(b'\n', &mut line).context("reading stdin")? == 0 {
+        if stdin
+            .read_until(b'\n', &mut line)
+            .context("reading stdin")?
+            == 0
+        {
             break;
         }
         if line.last() == Some(&b'\n') {
             line.pop();
         }
         if line.len() > crate::config::MAX_DATAGRAM {
-            warn!("line {} is {} bytes, longer than a datagram; skipped", seq + 1, line.len());
+            warn!(
+                "line {} is {} bytes, longer than a datagram; skipped",
+                seq + 1,
+                line.len()
+            );
             continue;
         }
         if let Some(iv) = interval {

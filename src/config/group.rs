@@ -113,9 +113,10 @@ fn parse_addr_port(text: &str, whole: &str) -> Result<(IpAddr, Option<u16>)> {
         let host_ip = host
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
-            .map_or_else(|| host.parse::<Ipv4Addr>().map(IpAddr::V4).ok(), |h| {
-                h.parse::<Ipv6Addr>().map(IpAddr::V6).ok()
-            });
+            .map_or_else(
+                || host.parse::<Ipv4Addr>().map(IpAddr::V4).ok(),
+                |h| h.parse::<Ipv6Addr>().map(IpAddr::V6).ok(),
+            );
         if let Some(ip) = host_ip {
             return Ok((ip, Some(parse_port(port)?)));
         }
@@ -170,8 +171,12 @@ fn expand(first: Group, count: u32, whole: &str) -> Result<Vec<Group>> {
 
 fn next_addr(addr: IpAddr) -> Option<IpAddr> {
     match addr {
-        IpAddr::V4(a) => u32::from(a).checked_add(1).map(|n| Ipv4Addr::from(n).into()),
-        IpAddr::V6(a) => u128::from(a).checked_add(1).map(|n| Ipv6Addr::from(n).into()),
+        IpAddr::V4(a) => u32::from(a)
+            .checked_add(1)
+            .map(|n| Ipv4Addr::from(n).into()),
+        IpAddr::V6(a) => u128::from(a)
+            .checked_add(1)
+            .map(|n| Ipv6Addr::from(n).into()),
     }
 }
 
@@ -191,11 +196,20 @@ mod tests {
 
     #[test]
     fn plain_forms() {
-        assert_eq!(one("239.1.1.1").socket_addr(), "239.1.1.1:5000".parse().unwrap());
+        assert_eq!(
+            one("239.1.1.1").socket_addr(),
+            "239.1.1.1:5000".parse().unwrap()
+        );
         assert_eq!(one("239.1.1.1:6000").port, 6000);
-        assert_eq!(one("ff15::1").socket_addr(), "[ff15::1]:5000".parse().unwrap());
+        assert_eq!(
+            one("ff15::1").socket_addr(),
+            "[ff15::1]:5000".parse().unwrap()
+        );
         assert_eq!(one("[ff15::1]").port, 5000);
-        assert_eq!(one("[ff15::1]:7000").socket_addr(), "[ff15::1]:7000".parse().unwrap());
+        assert_eq!(
+            one("[ff15::1]:7000").socket_addr(),
+            "[ff15::1]:7000".parse().unwrap()
+        );
     }
 
     #[test]
@@ -257,7 +271,10 @@ mod tests {
         assert!(err("239.2.2.2,239.1.1.1").contains("must be a unicast"));
         assert!(err("nonsense,239.1.1.1").contains("not a source address"));
         assert_eq!(err("239.1.1.1:0"), "port 0 is not valid; use 1-65535");
-        assert_eq!(err("239.1.1.1:70000"), "port 70000 is not valid; use 1-65535");
+        assert_eq!(
+            err("239.1.1.1:70000"),
+            "port 70000 is not valid; use 1-65535"
+        );
         assert!(err("239.1.1.1:http").contains("port http is not valid"));
         assert!(err("not-an-address").contains("is not a group"));
     }

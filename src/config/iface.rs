@@ -174,7 +174,10 @@ mod tests {
         assert_eq!(t.resolve("7").unwrap().name, "mc0");
         assert_eq!(t.resolve("192.0.2.1").unwrap().name, "mc0");
         assert_eq!(t.resolve("2001:db8::1").unwrap().name, "mc0");
-        assert_eq!(t.resolve("fe80::1%mc0").unwrap_err().to_string().len() > 0, true);
+        assert_eq!(
+            t.resolve("fe80::1%mc0").unwrap_err().to_string().len() > 0,
+            true
+        );
     }
 
     #[test]
@@ -190,7 +193,10 @@ mod tests {
             "unknown interface 'eth9'; give a name, index or address of one of: lo (1), mc0 (7), 1 (9)"
         );
         let e = table().resolve("198.51.100.1").unwrap_err().to_string();
-        assert!(e.starts_with("no interface has address 198.51.100.1"), "{e}");
+        assert!(
+            e.starts_with("no interface has address 198.51.100.1"),
+            "{e}"
+        );
         assert!(table().resolve("42").is_err());
     }
 }

@@ -192,7 +192,9 @@ fn receive(groups_args: &cli::GroupArgs, args: &cli::ReceiveArgs) -> Result<Rece
     }
     for (flag, d) in [("--timeout", args.timeout), ("--duration", args.duration)] {
         if d == Some(Duration::ZERO) {
-            return Err(usage!("{flag} 0s is not valid; give a positive duration like 5s"));
+            return Err(usage!(
+                "{flag} 0s is not valid; give a positive duration like 5s"
+            ));
         }
     }
     Ok(ReceiveConfig {
@@ -258,16 +260,22 @@ fn parse_pace(args: &cli::SendArgs) -> Result<Pace> {
 fn parse_bind(text: &str, ifaces: &IfaceTable) -> Result<SocketAddr> {
     let addr = if let Ok(sa) = text.parse::<SocketAddr>() {
         if sa.port() == 0 {
-            return Err(usage!("port 0 in --bind {text} is not valid; use 1-65535 or leave the port out"));
+            return Err(usage!(
+                "port 0 in --bind {text} is not valid; use 1-65535 or leave the port out"
+            ));
         }
         sa
     } else if let Ok(ip) = text.trim_matches(['[', ']']).parse::<IpAddr>() {
         SocketAddr::new(ip, 0)
     } else if let Some((_, port)) = text.rsplit_once(':') {
         parse_port(port)?;
-        return Err(usage!("--bind {text} is not an address; write ADDR or ADDR:PORT, e.g. 192.0.2.1:4000"));
+        return Err(usage!(
+            "--bind {text} is not an address; write ADDR or ADDR:PORT, e.g. 192.0.2.1:4000"
+        ));
     } else {
-        return Err(usage!("--bind {text} is not an address; write ADDR or ADDR:PORT, e.g. 192.0.2.1:4000"));
+        return Err(usage!(
+            "--bind {text} is not an address; write ADDR or ADDR:PORT, e.g. 192.0.2.1:4000"
+        ));
     };
     if !addr.ip().is_unspecified() && !ifaces.iter().any(|i| i.has_addr(addr.ip())) {
         return Err(usage!(
@@ -283,7 +291,11 @@ pub fn send(args: &cli::SendArgs) -> Result<SendConfig> {
     let groups = groups(&args.groups)?;
     let ifaces = IfaceTable::load()?;
     let iface = iface(args.groups.iface.as_deref(), &ifaces)?;
-    let bind = args.bind.as_deref().map(|b| parse_bind(b, &ifaces)).transpose()?;
+    let bind = args
+        .bind
+        .as_deref()
+        .map(|b| parse_bind(b, &ifaces))
+        .transpose()?;
     let v6 = groups.iter().any(Group::is_ipv6);
     if v6 && groups.iter().any(|g| !g.is_ipv6()) {
         return Err(usage!(
@@ -301,7 +313,10 @@ pub fn send(args: &cli::SendArgs) -> Result<SendConfig> {
     let payload = match (&args.payload, args.stdin) {
         (Some(text), _) => {
             if text.len() > MAX_DATAGRAM {
-                return Err(usage!("--payload is {} bytes; a datagram holds at most {MAX_DATAGRAM}", text.len()));
+                return Err(usage!(
+                    "--payload is {} bytes; a datagram holds at most {MAX_DATAGRAM}",
+                    text.len()
+                ));
             }
             Payload::Fixed(text.as_bytes().to_vec())
         }
@@ -318,7 +333,9 @@ pub fn send(args: &cli::SendArgs) -> Result<SendConfig> {
         }
     };
     if args.duration == Some(Duration::ZERO) {
-        return Err(usage!("--duration 0s is not valid; give a positive duration like 5s"));
+        return Err(usage!(
+            "--duration 0s is not valid; give a positive duration like 5s"
+        ));
     }
     Ok(SendConfig {
         groups,
@@ -351,7 +368,9 @@ pub fn sockopt(args: &cli::SockoptArgs) -> Result<SockoptConfig> {
     let mut sets = Vec::new();
     for s in &args.set {
         let Some((name, value)) = s.split_once('=') else {
-            return Err(usage!("--set {s} is not NAME=VALUE; e.g. --set IP_MULTICAST_TTL=5 or --set ttl=5"));
+            return Err(usage!(
+                "--set {s} is not NAME=VALUE; e.g. --set IP_MULTICAST_TTL=5 or --set ttl=5"
+            ));
         };
         sets.push((name.trim().to_string(), value.trim().to_string()));
     }
@@ -363,7 +382,10 @@ pub fn sockopt(args: &cli::SockoptArgs) -> Result<SockoptConfig> {
         (false, false) => (true, true),
         other => other,
     };
-    if let Some(g) = joins.iter().find(|g| g.is_ipv6() && !ipv6 || !g.is_ipv6() && !ipv4) {
+    if let Some(g) = joins
+        .iter()
+        .find(|g| g.is_ipv6() && !ipv6 || !g.is_ipv6() && !ipv4)
+    {
         return Err(usage!(
             "--join {g} is of the IP version that -4/-6 left out; drop -4/-6 or the join"
         ));

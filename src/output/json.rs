@@ -156,7 +156,12 @@ mod tests {
     #[test]
     fn test_packets_carry_sender_and_seq() {
         let mut buf = vec![0u8; 64];
-        testpacket::write(&mut buf, u64::MAX - 1, 77, UNIX_EPOCH + Duration::from_secs(5));
+        testpacket::write(
+            &mut buf,
+            u64::MAX - 1,
+            77,
+            UNIX_EPOCH + Duration::from_secs(5),
+        );
         let h = TestHeader::parse(&buf);
         let v = render(&packet(&buf, h));
         assert_eq!(v["sender"], "fffffffffffffffe");

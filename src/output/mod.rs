@@ -25,7 +25,10 @@ pub struct IfNames {
 impl IfNames {
     pub fn new(table: &IfaceTable) -> Self {
         Self {
-            names: table.iter().map(|i: &Iface| (i.index, i.name.clone())).collect(),
+            names: table
+                .iter()
+                .map(|i: &Iface| (i.index, i.name.clone()))
+                .collect(),
         }
     }
 
@@ -38,7 +41,10 @@ impl IfNames {
         self.names
             .entry(index)
             .or_insert_with(|| {
-                platform::if_name(index).map_or_else(|| index.to_string(), |n| crate::escape::escaped(n.as_bytes()))
+                platform::if_name(index).map_or_else(
+                    || index.to_string(),
+                    |n| crate::escape::escaped(n.as_bytes()),
+                )
             })
             .as_str()
     }

@@ -80,7 +80,9 @@ fn apply(info: &mut PacketInfo, level: i32, kind: i32, data: &[u8]) -> bool {
                 return false;
             };
             info.ifindex = idx as u32;
-            info.dest = Some(IpAddr::V4(Ipv4Addr::new(addr[0], addr[1], addr[2], addr[3])));
+            info.dest = Some(IpAddr::V4(Ipv4Addr::new(
+                addr[0], addr[1], addr[2], addr[3],
+            )));
         }
         (libc::IPPROTO_IPV6, libc::IPV6_PKTINFO) => {
             // struct in6_pktinfo { in6_addr ipi6_addr; unsigned ipi6_ifindex; }
@@ -93,7 +95,9 @@ fn apply(info: &mut PacketInfo, level: i32, kind: i32, data: &[u8]) -> bool {
             info.ifindex = idx as u32;
         }
         (libc::IPPROTO_IP, libc::IP_TTL) | (libc::IPPROTO_IPV6, libc::IPV6_HOPLIMIT) => {
-            let Some(v) = ne_i32(data, 0) else { return false };
+            let Some(v) = ne_i32(data, 0) else {
+                return false;
+            };
             info.ttl = u8::try_from(v).ok();
         }
         (libc::SOL_SOCKET, libc::SCM_TIMESTAMPNS) => {
@@ -108,7 +112,9 @@ fn apply(info: &mut PacketInfo, level: i32, kind: i32, data: &[u8]) -> bool {
             }
         }
         (libc::SOL_SOCKET, libc::SO_RXQ_OVFL) => {
-            let Some(v) = ne_i32(data, 0) else { return false };
+            let Some(v) = ne_i32(data, 0) else {
+                return false;
+            };
             info.drops = Some(v as u32);
         }
         _ => {}
@@ -155,7 +161,11 @@ pub(crate) mod tests {
         let mut ts = 1_700_000_000i64.to_ne_bytes().to_vec();
         ts.extend_from_slice(&5i64.to_ne_bytes());
         buf.extend(message(libc::SOL_SOCKET, libc::SCM_TIMESTAMPNS, &ts));
-        buf.extend(message(libc::SOL_SOCKET, libc::SO_RXQ_OVFL, &12u32.to_ne_bytes()));
+        buf.extend(message(
+            libc::SOL_SOCKET,
+            libc::SO_RXQ_OVFL,
+            &12u32.to_ne_bytes(),
+        ));
         let info = parse(&buf);
         assert_eq!(info.dest, Some("239.1.2.3".parse().unwrap()));
         assert_eq!(info.ifindex, 3);
@@ -173,7 +183,11 @@ pub(crate) mod tests {
         let mut d = "ff15::1".parse::<Ipv6Addr>().unwrap().octets().to_vec();
         d.extend_from_slice(&4u32.to_ne_bytes());
         let mut buf = message(libc::IPPROTO_IPV6, libc::IPV6_PKTINFO, &d);
-        buf.extend(message(libc::IPPROTO_IPV6, libc::IPV6_HOPLIMIT, &64i32.to_ne_bytes()));
+        buf.extend(message(
+            libc::IPPROTO_IPV6,
+            libc::IPV6_HOPLIMIT,
+            &64i32.to_ne_bytes(),
+        ));
         let info = parse(&buf);
         assert_eq!(info.dest, Some("ff15::1".parse().unwrap()));
         assert_eq!(info.ifindex, 4);

@@ -41,13 +41,7 @@ impl Family {
 /// it joins, and asking the kernel for per-packet metadata.
 pub fn open_receiver(family: Family, port: u16) -> io::Result<Socket> {
     let sock = Socket::new(family.domain(), Type::DGRAM, Some(Protocol::UDP))?;
-    sock.set_reuse_address(true)?;
-    debug!("setsockopt SO_REUSEADDR = 1");
-    #[cfg(unix)]
-    {
-        sock.set_reuse_port(true)?;
-        debug!("setsockopt SO_REUSEPORT = 1");
-    }
+    super::share_port(&sock)?;
     let addr = match family {
         Family::V4 => SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
         Family::V6 => {

@@ -21,7 +21,13 @@ fn level(family: Family) -> libc::c_int {
 }
 
 /// Sets an integer socket option, logging it for `-vv`.
-fn set_int(sock: &Socket, level: libc::c_int, name: libc::c_int, label: &str, v: i32) -> io::Result<()> {
+fn set_int(
+    sock: &Socket,
+    level: libc::c_int,
+    name: libc::c_int,
+    label: &str,
+    v: i32,
+) -> io::Result<()> {
     setsockopt_raw(sock, level, name, &v.to_ne_bytes())?;
     debug!("setsockopt {label} = {v}");
     Ok(())
@@ -33,9 +39,7 @@ pub fn setsockopt_raw(sock: &Socket, level: i32, name: i32, value: &[u8]) -> io:
     let len = libc::socklen_t::try_from(value.len())
         .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
     // SAFETY: `value` is a live buffer of `len` bytes; the kernel copies it.
-    let rc = unsafe {
-        libc::setsockopt(sock.as_raw_fd(), level, name, value.as_ptr().cast(), len)
-    };
+    let rc = unsafe { libc::setsockopt(sock.as_raw_fd(), level, name, value.as_ptr().cast(), len) };
     if rc == 0 {
         Ok(())
     } else {
@@ -50,13 +54,31 @@ pub fn getsockopt_raw(sock: &Socket, level: i32, name: i32, buf: &mut [u8]) -> i
     // SAFETY: `buf` is writable for `len` bytes and `len` is updated by the
     // kernel to what it wrote, never more than it was given.
     let rc = unsafe {
-        libc::getsockopt(sock.as_raw_fd(), level, name, buf.as_mut_ptr().cast(), &mut len)
+        libc::getsockopt(
+            sock.as_raw_fd(),
+            level,
+            name,
+            buf.as_mut_ptr().cast(),
+            &mut len,
+        )
     };
     if rc == 0 {
         Ok((len as usize).min(buf.len()))
     } else {
         Err(io::Error::last_os_error())
     }
+}
+
+/// Lets several listeners bind the same port. Linux needs only
+/// `SO_REUSEADDR` for that, and `SO_REUSEPORT` would be wrong: measured on
+/// 6.18, a reuseport group hands each datagram to *one* member chosen by
+/// flow hash, ignoring which groups it joined, so listeners on different
+/// groups steal each other's packets. (The BSDs and macOS need
+/// `SO_REUSEPORT` here instead.)
+pub fn share_port(sock: &Socket) -> io::Result<()> {
+    sock.set_reuse_address(true)?;
+    debug!("setsockopt SO_REUSEADDR = 1");
+    Ok(())
 }
 
 /// `IP_MULTICAST_ALL` / `IPV6_MULTICAST_ALL`: Linux delivers groups joined
@@ -87,11 +109,29 @@ pub fn enable_packet_info(sock: &Socket, family: Family) -> io::Result<()> {
             set_int(sock, libc::IPPROTO_IP, libc::IP_RECVTTL, "IP_RECVTTL", 1)?;
         }
         Family::V6 => {
-            set_int(sock, libc::IPPROTO_IPV6, libc::IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO", 1)?;
-            set_int(sock, libc::IPPROTO_IPV6, libc::IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT", 1)?;
+            set_int(
+                sock,
+                libc::IPPROTO_IPV6,
+                libc::IPV6_RECVPKTINFO,
+                "IPV6_RECVPKTINFO",
+                1,
+            )?;
+            set_int(
+                sock,
+                libc::IPPROTO_IPV6,
+                libc::IPV6_RECVHOPLIMIT,
+                "IPV6_RECVHOPLIMIT",
+                1,
+            )?;
         }
     }
-    set_int(sock, libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, "SO_TIMESTAMPNS", 1)?;
+    set_int(
+        sock,
+        libc::SOL_SOCKET,
+        libc::SO_TIMESTAMPNS,
+        "SO_TIMESTAMPNS",
+        1,
+    )?;
     set_int(sock, libc::SOL_SOCKET, libc::SO_RXQ_OVFL, "SO_RXQ_OVFL", 1)?;
     Ok(())
 }

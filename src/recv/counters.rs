@@ -122,10 +122,13 @@ impl Counters {
             "GROUP", "PACKETS", "BYTES", "FIRST AFTER"
         );
         for (g, c) in rx.groups().iter().zip(&self.groups) {
-            let first = c
-                .first_after
-                .map_or_else(|| "-".to_string(), |d| format!("{:.1} ms", d.as_secs_f64() * 1e3));
-            let last = c.last_source.map_or_else(|| "-".to_string(), |a| a.to_string());
+            let first = c.first_after.map_or_else(
+                || "-".to_string(),
+                |d| format!("{:.1} ms", d.as_secs_f64() * 1e3),
+            );
+            let last = c
+                .last_source
+                .map_or_else(|| "-".to_string(), |a| a.to_string());
             let _ = writeln!(
                 s,
                 "{:<40} {:>9} {:>11} {:>12}  {}",
@@ -137,7 +140,11 @@ impl Counters {
             );
         }
         if self.other > 0 {
-            let _ = writeln!(s, "{} packets matched no group (unicast to the port?)", self.other);
+            let _ = writeln!(
+                s,
+                "{} packets matched no group (unicast to the port?)",
+                self.other
+            );
         }
         s
     }

@@ -159,7 +159,13 @@ pub fn run(
 
 /// Builds the event for one datagram: matches it to a configured group and
 /// reads the test header, once, for every sink.
-fn packet<'a>(groups: &[Group], members: &[usize], port: u16, meta: &RecvMeta, payload: &'a [u8]) -> Packet<'a> {
+fn packet<'a>(
+    groups: &[Group],
+    members: &[usize],
+    port: u16,
+    meta: &RecvMeta,
+    payload: &'a [u8],
+) -> Packet<'a> {
     let (time, kernel_time) = platform::receive_time(meta);
     let dest = meta.info.dest;
     let src = meta.source.ip();

@@ -31,7 +31,11 @@ impl RxSocket {
         if self.family != Family::of(g.addr) || self.port != g.port {
             return false;
         }
-        let same_group = self.members.iter().filter(|&&m| groups[m].addr == g.addr).count();
+        let same_group = self
+            .members
+            .iter()
+            .filter(|&&m| groups[m].addr == g.addr)
+            .count();
         if same_group > 0 {
             return g.source.is_some() && same_group < max_sources;
         }
@@ -151,10 +155,15 @@ impl Drop for Receiver {
 
 fn join_error(e: std::io::Error, g: &Group, iface: Option<&Iface>) -> anyhow::Error {
     let errno = platform::errno_name(&e).unwrap_or_default();
-    let on = iface.map_or_else(|| "the kernel's default interface".to_string(), |i| i.to_string());
+    let on = iface.map_or_else(
+        || "the kernel's default interface".to_string(),
+        |i| i.to_string(),
+    );
     let hint = match e.raw_os_error() {
         Some(libc::ENODEV) => " (is the interface up, and does it have an address of this family?)",
-        Some(libc::ENOBUFS) => " (the kernel's membership limit: raise net.ipv4.igmp_max_memberships)",
+        Some(libc::ENOBUFS) => {
+            " (the kernel's membership limit: raise net.ipv4.igmp_max_memberships)"
+        }
         Some(libc::EADDRINUSE) => " (already joined on this socket)",
         Some(libc::EINVAL) if iface.is_none() => " (no route for the group: give --iface)",
         _ => "",

@@ -1,0 +1,618 @@
+//! End-to-end: real multicast between `mcast send` and `mcast listen`/`join`
+//! inside a private network namespace (needs root; CI runs these).
+
+mod support;
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use serde_json::Value;
+use support::{run_with_timeout, Finished, Netns, JOIN_TIMEOUT};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+/// Starts `listen_args` in `ns`, waits until `group` is joined, runs every
+/// sender to completion, then waits for the listener.
+fn exchange(ns: &Netns, listen_args: &[&str], group: &str, senders: &[&[&str]]) -> Finished {
+    let mut cmd = ns.mcast();
+    cmd.args(listen_args).env("NO_COLOR", "1");
+    let mut listener = ns.spawn(cmd).unwrap();
+    listener
+        .wait_for_group(ns, ip(group), JOIN_TIMEOUT)
+        .unwrap();
+    for args in senders {
+        let mut send = ns.mcast();
+        send.args(*args);
+        let done = run_with_timeout(send, WAIT).unwrap();
+        assert_eq!(done.code(), Some(0), "send {args:?}: {}", done.stderr);
+    }
+    let done = listener.finish(WAIT).unwrap();
+    assert!(!done.timed_out, "listener hung: {}", done.stderr);
+    done
+}
+
+fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+fn packets(records: &[Value]) -> Vec<&Value> {
+    records.iter().filter(|r| r["type"] == "packet").collect()
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_ipv4_json_records_carry_every_field() {
+    let ns = Netns::new().unwrap();
+    let done = exchange(
+        &ns,
+        &[
+            "listen",
+            "239.1.1.1:5000",
+            "-i",
+            "mc1",
+            "-c",
+            "5",
+            "-t",
+            "5s",
+            "--json",
+        ],
+        "239.1.1.1",
+        &[&[
+            "send",
+            "239.1.1.1:5000",
+            "-i",
+            "mc0",
+            "-c",
+            "5",
+            "--rate",
+            "100",
+            "--ttl",
+            "3",
+        ]],
+    );
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let records = json_lines(&done.stdout);
+    assert_eq!(records[0]["type"], "start");
+    assert_eq!(records[0]["schema"], 1);
+    assert_eq!(records.last().unwrap()["type"], "summary");
+    assert_eq!(records.last().unwrap()["packets"], 5);
+    let pkts = packets(&records);
+    assert_eq!(pkts.len(), 5);
+    for (i, p) in pkts.iter().enumerate() {
+        assert_eq!(p["source"], "192.0.2.1");
+        assert!(p["source_port"].as_u64().unwrap() > 0);
+        assert_eq!(p["group"], "239.1.1.1");
+        assert_eq!(p["port"], 5000);
+        assert_eq!(p["iface"], "mc1");
+        assert_eq!(p["ttl"], 3);
+        assert_eq!(p["len"], 64);
+        assert_eq!(p["seq"], i as u64);
+        assert_eq!(p["sender"].as_str().unwrap().len(), 16);
+        assert!(p["time"].as_str().unwrap().ends_with('Z'));
+    }
+    let senders: Vec<_> = pkts.iter().map(|p| p["sender"].clone()).collect();
+    assert!(senders.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_ipv6_every_format() {
+    let ns = Netns::new().unwrap();
+    let group = "[ff15::77]:6000";
+    let send: &[&str] = &[
+        "send",
+        group,
+        "-i",
+        "mc0",
+        "-c",
+        "3",
+        "--rate",
+        "100",
+        "--payload",
+        "hi\x1b[2J\x07",
+    ];
+    for format in ["text", "json", "raw", "hex"] {
+        let done = exchange(
+            &ns,
+            &[
+                "listen", group, "-i", "mc1", "-c", "3", "-t", "5s", "--format", format,
+            ],
+            "ff15::77",
+            &[send],
+        );
+        assert_eq!(done.code(), Some(0), "{format}: {}", done.stderr);
+        let out = &done.stdout;
+        match format {
+            "text" => {
+                assert_eq!(out.lines().count(), 3, "{out}");
+                for line in out.lines() {
+                    assert!(line.contains("[2001:db8::1]:"), "{line}");
+                    assert!(line.contains("[ff15::77]:6000"), "{line}");
+                    assert!(line.contains("mc1"), "{line}");
+                    assert!(line.contains("\"hi\\x1b[2J\\x07\""), "{line}");
+                }
+                assert!(!out.contains('\x1b'), "raw escape reached the terminal");
+            }
+            "json" => {
+                let records = json_lines(out);
+                let pkts = packets(&records);
+                assert_eq!(pkts.len(), 3);
+                assert_eq!(pkts[0]["group"], "ff15::77");
+                assert_eq!(pkts[0]["source"], "2001:db8::1");
+                assert_eq!(pkts[0]["ttl"], 1);
+                assert_eq!(pkts[0]["payload"], "hi\x1b[2J\x07");
+            }
+            "raw" => assert_eq!(out, &"hi\x1b[2J\x07".repeat(3)),
+            "hex" => {
+                assert_eq!(
+                    out.matches("  0000  68 69 1b 5b 32 4a 07").count(),
+                    3,
+                    "{out}"
+                );
+                assert_eq!(out.matches("|hi.[2J.|").count(), 3, "{out}");
+            }
+            _ => unreachable!(),
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_ssm_accepts_the_chosen_source_only() {
+    let ns = Netns::new().unwrap();
+    ns.add_addr("mc0", "192.0.2.3/24").unwrap();
+    ns.add_addr("mc0", "2001:db8::3/64").unwrap();
+    for (group, port, good, bad, gaddr) in [
+        ("232.1.1.1", "5001", "192.0.2.1", "192.0.2.3", "232.1.1.1"),
+        ("[ff35::1]", "5001", "2001:db8::1", "2001:db8::3", "ff35::1"),
+    ] {
+        let target = format!("{group}:{port}");
+        let ssm = format!("{good},{target}");
+        let bind_good = if good.contains(':') {
+            format!("[{good}]:4001")
+        } else {
+            format!("{good}:4001")
+        };
+        let bind_bad = if bad.contains(':') {
+            format!("[{bad}]:4002")
+        } else {
+            format!("{bad}:4002")
+        };
+        let done = exchange(
+            &ns,
+            &["listen", &ssm, "-i", "mc1", "-d", "1500ms", "--json"],
+            gaddr,
+            &[
+                &[
+                    "send",
+                    &target,
+                    "-i",
+                    "mc0",
+                    "--bind",
+                    &bind_bad,
+                    "-c",
+                    "4",
+                    "--rate",
+                    "100",
+                    "--payload",
+                    "bad",
+                ],
+                &[
+                    "send",
+                    &target,
+                    "-i",
+                    "mc0",
+                    "--bind",
+                    &bind_good,
+                    "-c",
+                    "4",
+                    "--rate",
+                    "100",
+                    "--payload",
+                    "good",
+                ],
+            ],
+        );
+        assert_eq!(done.code(), Some(0), "{}", done.stderr);
+        let records = json_lines(&done.stdout);
+        let pkts = packets(&records);
+        assert_eq!(pkts.len(), 4, "{target}: {}", done.stdout);
+        for p in pkts {
+            assert_eq!(p["source"], good);
+            assert_eq!(p["payload"], "good");
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_two_groups_each_record_names_its_group() {
+    let ns = Netns::new().unwrap();
+    let done = exchange(
+        &ns,
+        &[
+            "listen",
+            "239.2.2.1:5000",
+            "239.2.2.2:5000",
+            "-i",
+            "mc1",
+            "-c",
+            "6",
+            "-t",
+            "5s",
+            "--json",
+        ],
+        "239.2.2.2",
+        &[
+            &[
+                "send",
+                "239.2.2.1:5000",
+                "-i",
+                "mc0",
+                "-c",
+                "3",
+                "--rate",
+                "100",
+                "--payload",
+                "one",
+            ],
+            &[
+                "send",
+                "239.2.2.2:5000",
+                "-i",
+                "mc0",
+                "-c",
+                "3",
+                "--rate",
+                "100",
+                "--payload",
+                "two",
+            ],
+        ],
+    );
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let records = json_lines(&done.stdout);
+    let pkts = packets(&records);
+    assert_eq!(pkts.len(), 6);
+    for p in &pkts {
+        let expected = if p["payload"] == "one" {
+            "239.2.2.1"
+        } else {
+            "239.2.2.2"
+        };
+        assert_eq!(p["group"], expected, "{p}");
+    }
+    let summary = records.last().unwrap();
+    assert_eq!(summary["groups"][0]["packets"], 3);
+    assert_eq!(summary["groups"][1]["packets"], 3);
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_groups_joined_by_other_sockets_stay_out() {
+    let ns = Netns::new().unwrap();
+    // Another process holds 239.3.3.9 on the same port: with Linux's
+    // default IP_MULTICAST_ALL=1 our wildcard-bound socket would see it.
+    let mut other = ns.mcast();
+    other.args(["join", "239.3.3.9:5000", "-i", "mc1", "-q", "-d", "20s"]);
+    let mut other = ns.spawn(other).unwrap();
+    other
+        .wait_for_group(&ns, ip("239.3.3.9"), JOIN_TIMEOUT)
+        .unwrap();
+    let done = exchange(
+        &ns,
+        &[
+            "listen",
+            "239.3.3.8:5000",
+            "-i",
+            "mc1",
+            "-d",
+            "1500ms",
+            "--json",
+        ],
+        "239.3.3.8",
+        &[
+            &[
+                "send",
+                "239.3.3.9:5000",
+                "-i",
+                "mc0",
+                "-c",
+                "3",
+                "--rate",
+                "100",
+                "--payload",
+                "other",
+            ],
+            &[
+                "send",
+                "239.3.3.8:5000",
+                "-i",
+                "mc0",
+                "-c",
+                "2",
+                "--rate",
+                "100",
+                "--payload",
+                "mine",
+            ],
+        ],
+    );
+    let records = json_lines(&done.stdout);
+    let pkts = packets(&records);
+    assert_eq!(pkts.len(), 2, "{}", done.stdout);
+    assert!(pkts
+        .iter()
+        .all(|p| p["group"] == "239.3.3.8" && p["payload"] == "mine"));
+    other.interrupt().unwrap();
+    let other = other.finish(WAIT).unwrap();
+    assert!(
+        other.stdout.is_empty() && other.stderr.is_empty(),
+        "-q must be silent: {}",
+        other.stderr
+    );
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_count_timeout_exit_codes() {
+    let ns = Netns::new().unwrap();
+    // Nothing sent: exit 1, and it says so.
+    let mut cmd = ns.mcast();
+    cmd.args(["listen", "239.4.4.4", "-i", "mc1", "-c", "2", "-t", "300ms"]);
+    let done = run_with_timeout(cmd, WAIT).unwrap();
+    assert_eq!(done.code(), Some(1), "{}", done.stderr);
+    assert!(done.stderr.contains("timed out"), "{}", done.stderr);
+    // Fewer than asked: still 1.
+    let done = exchange(
+        &ns,
+        &[
+            "listen",
+            "239.4.4.4",
+            "-i",
+            "mc1",
+            "-c",
+            "5",
+            "-t",
+            "1500ms",
+        ],
+        "239.4.4.4",
+        &[&["send", "239.4.4.4", "-i", "mc0", "-c", "2", "--rate", "100"]],
+    );
+    assert_eq!(done.code(), Some(1), "{}", done.stderr);
+    // Enough: 0, and it stops at the count rather than at the timeout.
+    let done = exchange(
+        &ns,
+        &["join", "239.4.4.4", "-i", "mc1", "-c", "3", "-t", "8s"],
+        "239.4.4.4",
+        &[&["send", "239.4.4.4", "-i", "mc0", "-c", "3", "--rate", "100"]],
+    );
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    assert!(done.stderr.contains("count reached"), "{}", done.stderr);
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_closed_pipe_exits_quietly() {
+    let ns = Netns::new().unwrap();
+    let script = format!(
+        "set -o pipefail; {} listen 239.5.5.5 -i mc1 -t 10s -c 1000 | head -1",
+        support::mcast_bin().display()
+    );
+    let mut cmd = ns.command("bash");
+    cmd.args(["-c", &script]);
+    let mut pipeline = ns.spawn(cmd).unwrap();
+    pipeline
+        .wait_for_group(&ns, ip("239.5.5.5"), JOIN_TIMEOUT)
+        .unwrap();
+    let mut send = ns.mcast();
+    send.args([
+        "send",
+        "239.5.5.5",
+        "-i",
+        "mc0",
+        "-c",
+        "20",
+        "--rate",
+        "200",
+        "-q",
+    ]);
+    run_with_timeout(send, WAIT).unwrap();
+    let done = pipeline.finish(WAIT).unwrap();
+    assert!(!done.timed_out, "listener did not notice the closed pipe");
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    assert_eq!(done.stdout.lines().count(), 1);
+    assert!(!done.stderr.contains("Broken pipe"), "{}", done.stderr);
+    assert!(!done.stderr.contains("error"), "{}", done.stderr);
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_ctrl_c_leaves_groups_and_prints_summary() {
+    let ns = Netns::new().unwrap();
+    for sub in ["join", "listen"] {
+        let mut cmd = ns.mcast();
+        cmd.args([sub, "239.6.6.6", "-i", "mc1"]);
+        let mut running = ns.spawn(cmd).unwrap();
+        running
+            .wait_for_group(&ns, ip("239.6.6.6"), JOIN_TIMEOUT)
+            .unwrap();
+        let mut send = ns.mcast();
+        send.args([
+            "send",
+            "239.6.6.6",
+            "-i",
+            "mc0",
+            "-c",
+            "2",
+            "--rate",
+            "100",
+            "-q",
+        ]);
+        run_with_timeout(send, WAIT).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        running.interrupt().unwrap();
+        let done = running.finish(WAIT).unwrap();
+        assert_eq!(done.code(), Some(0), "{sub}: {}", done.stderr);
+        assert!(
+            done.stderr.contains("2 packets in"),
+            "{sub}: {}",
+            done.stderr
+        );
+        assert!(
+            done.stderr.contains("interrupted"),
+            "{sub}: {}",
+            done.stderr
+        );
+        assert!(!done.stderr.contains("panicked"), "{sub}: {}", done.stderr);
+        assert!(
+            !ns.has_group(ip("239.6.6.6")).unwrap(),
+            "{sub} left the group joined"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_join_shows_live_counters() {
+    let ns = Netns::new().unwrap();
+    let done = exchange(
+        &ns,
+        &["join", "239.7.7.1+2", "-i", "mc1", "-d", "2500ms"],
+        "239.7.7.2",
+        &[&[
+            "send",
+            "239.7.7.1:5000",
+            "-i",
+            "mc0",
+            "-c",
+            "15",
+            "--rate",
+            "10",
+            "-q",
+        ]],
+    );
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    assert!(done.stdout.is_empty(), "join writes to stderr only");
+    let live: Vec<&str> = done
+        .stderr
+        .lines()
+        .filter(|l| l.contains("packets ") && l.contains("/s"))
+        .collect();
+    assert!(live.len() >= 2, "no live counter lines: {}", done.stderr);
+    assert!(
+        live.iter()
+            .any(|l| l.starts_with("239.7.7.1:5000") && l.contains("last 192.0.2.1")),
+        "{}",
+        done.stderr
+    );
+    assert!(
+        done.stderr.contains("1 of 2 groups received nothing"),
+        "{}",
+        done.stderr
+    );
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_send_stdin_one_datagram_per_line() {
+    let ns = Netns::new().unwrap();
+    let mut cmd = ns.mcast();
+    cmd.args([
+        "listen",
+        "239.8.8.8",
+        "-i",
+        "mc1",
+        "-c",
+        "3",
+        "-t",
+        "5s",
+        "--format",
+        "raw",
+    ]);
+    let mut listener = ns.spawn(cmd).unwrap();
+    listener
+        .wait_for_group(&ns, ip("239.8.8.8"), JOIN_TIMEOUT)
+        .unwrap();
+    let script = format!(
+        "printf 'alpha\\nbeta\\ngamma\\n' | {} send 239.8.8.8 -i mc0 --stdin --json",
+        support::mcast_bin().display()
+    );
+    let mut send = ns.command("sh");
+    send.args(["-c", &script]);
+    let sent = run_with_timeout(send, WAIT).unwrap();
+    assert_eq!(sent.code(), Some(0), "{}", sent.stderr);
+    let summary = json_lines(&sent.stdout).pop().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["packets"], 3);
+    let done = listener.finish(WAIT).unwrap();
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    assert_eq!(done.stdout, "alphabetagamma");
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_selftest_passes_in_a_fresh_namespace() {
+    let ns = Netns::new().unwrap();
+    let mut cmd = ns.mcast();
+    cmd.arg("selftest");
+    let done = run_with_timeout(cmd, WAIT).unwrap();
+    assert_eq!(done.code(), Some(0), "{}{}", done.stdout, done.stderr);
+    assert!(done.stdout.contains("selftest passed"), "{}", done.stdout);
+    assert!(
+        done.stdout.contains("received 20 (20 intact)"),
+        "{}",
+        done.stdout
+    );
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_send_reports_effective_settings() {
+    let ns = Netns::new().unwrap();
+    let mut cmd = ns.mcast();
+    cmd.args([
+        "send",
+        "239.9.9.9",
+        "-i",
+        "mc0",
+        "-c",
+        "2",
+        "--rate",
+        "1000",
+        "--no-loop",
+        "--json",
+    ]);
+    let done = run_with_timeout(cmd, WAIT).unwrap();
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let records = json_lines(&done.stdout);
+    assert_eq!(records[0]["type"], "start");
+    assert_eq!(records[0]["ttl"], 1);
+    assert_eq!(records[0]["loop"], false);
+    assert_eq!(records[0]["iface"], "mc0");
+    assert!(records[0]["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("192.0.2.1:"));
+    assert_eq!(records[1]["packets"], 2);
+    assert!(
+        done.stderr.contains("no router will forward"),
+        "TTL 1 warning missing: {}",
+        done.stderr
+    );
+    // An explicit TTL silences the warning.
+    let mut cmd = ns.mcast();
+    cmd.args(["send", "239.9.9.9", "-i", "mc0", "-c", "1", "--ttl", "1"]);
+    let done = run_with_timeout(cmd, WAIT).unwrap();
+    assert!(
+        !done.stderr.contains("no router will forward"),
+        "{}",
+        done.stderr
+    );
+}
