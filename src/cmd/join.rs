@@ -72,11 +72,11 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let mut rx = Receiver::open(&recv_cfg.groups, recv_cfg.iface.as_ref())?;
     if !ui.quiet {
         eprintln!(
-            "joined {} {} {} ({} sockets); Ctrl-C to leave",
+            "joined {} {} {} ({}); Ctrl-C to leave",
             super::listen::plural(recv_cfg.groups.len(), "group"),
             super::listen::group_list(&recv_cfg.groups),
             super::iface_text(recv_cfg.iface.as_ref()),
-            rx.socket_count()
+            super::listen::plural(rx.socket_count(), "socket")
         );
     }
     let mut sink = JoinSink {

@@ -1,0 +1,250 @@
+//! Linux's row for each option in the catalogue: where the kernel takes
+//! it, how wide and how encoded the value is, and what a fresh socket
+//! reads. Verified on Linux 6.x (see `PLATFORM.md`); defaults that come
+//! from a sysctl are read from this host at run time.
+
+use super::{Encoding, Level, Opt, OsDefault, Row, Value};
+use std::net::Ipv4Addr;
+
+/// What `platform::join` calls on Linux, for messages and records.
+pub const JOIN_CALL: &str = "MCAST_JOIN_GROUP";
+pub const JOIN_SOURCE_CALL: &str = "MCAST_JOIN_SOURCE_GROUP";
+
+const SOL_SOCKET: Level = Level {
+    name: "SOL_SOCKET",
+    value: libc::SOL_SOCKET,
+};
+const IPPROTO_IP: Level = Level {
+    name: "IPPROTO_IP",
+    value: libc::IPPROTO_IP,
+};
+const IPPROTO_IPV6: Level = Level {
+    name: "IPPROTO_IPV6",
+    value: libc::IPPROTO_IPV6,
+};
+
+const OFF: OsDefault = OsDefault::Is(Value::Int(0));
+const ON: OsDefault = OsDefault::Is(Value::Int(1));
+
+const fn row(
+    opt: Opt,
+    level: Level,
+    optname: i32,
+    encoding: Encoding,
+    default: OsDefault,
+    note: &'static str,
+) -> Row {
+    Row {
+        opt,
+        level,
+        optname,
+        encoding,
+        default,
+        note,
+    }
+}
+
+/// In the order `sockopt` prints them: per family, then socket level.
+pub const TABLE: &[Row] = &[
+    row(
+        Opt::MulticastTtl,
+        IPPROTO_IP,
+        libc::IP_MULTICAST_TTL,
+        Encoding::Int,
+        ON,
+        "1 keeps multicast on the local link",
+    ),
+    row(
+        Opt::MulticastLoop,
+        IPPROTO_IP,
+        libc::IP_MULTICAST_LOOP,
+        Encoding::Bool,
+        ON,
+        "1: listeners on this host get copies",
+    ),
+    row(
+        Opt::MulticastIf,
+        IPPROTO_IP,
+        libc::IP_MULTICAST_IF,
+        // Linux also takes ip_mreqn here, the only way to name an interface
+        // that has no IPv4 address; getsockopt returns only the in_addr.
+        Encoding::IfaceV4,
+        OsDefault::Is(Value::Addr(Ipv4Addr::UNSPECIFIED)),
+        "0.0.0.0: the route decides; Linux cannot read back an interface set by index \
+         (reads 0.0.0.0)",
+    ),
+    row(
+        Opt::MulticastAll,
+        IPPROTO_IP,
+        libc::IP_MULTICAST_ALL,
+        Encoding::Bool,
+        ON,
+        "1: a wildcard-bound socket also gets groups other sockets joined",
+    ),
+    row(
+        Opt::Ttl,
+        IPPROTO_IP,
+        libc::IP_TTL,
+        Encoding::Int,
+        OsDefault::Sysctl {
+            key: "net.ipv4.ip_default_ttl",
+            stock: 64,
+        },
+        "unicast only",
+    ),
+    row(Opt::Tos, IPPROTO_IP, libc::IP_TOS, Encoding::Int, OFF, ""),
+    row(
+        Opt::PktInfo,
+        IPPROTO_IP,
+        libc::IP_PKTINFO,
+        Encoding::Bool,
+        OFF,
+        "",
+    ),
+    row(
+        Opt::RecvTtl,
+        IPPROTO_IP,
+        libc::IP_RECVTTL,
+        Encoding::Bool,
+        OFF,
+        "",
+    ),
+    row(
+        Opt::MulticastHops,
+        IPPROTO_IPV6,
+        libc::IPV6_MULTICAST_HOPS,
+        Encoding::Int,
+        ON,
+        "1 keeps multicast on the local link; -1 means the default",
+    ),
+    row(
+        Opt::MulticastLoop6,
+        IPPROTO_IPV6,
+        libc::IPV6_MULTICAST_LOOP,
+        Encoding::Bool,
+        ON,
+        "1: listeners on this host get copies",
+    ),
+    row(
+        Opt::MulticastIf6,
+        IPPROTO_IPV6,
+        libc::IPV6_MULTICAST_IF,
+        Encoding::IfIndex,
+        OsDefault::Is(Value::Index(0)),
+        "0: the route decides",
+    ),
+    row(
+        Opt::MulticastAll6,
+        IPPROTO_IPV6,
+        libc::IPV6_MULTICAST_ALL,
+        Encoding::Bool,
+        ON,
+        "1: a wildcard-bound socket also gets groups other sockets joined",
+    ),
+    row(
+        Opt::UnicastHops,
+        IPPROTO_IPV6,
+        libc::IPV6_UNICAST_HOPS,
+        Encoding::Int,
+        OsDefault::Sysctl {
+            key: "net.ipv6.conf.all.hop_limit",
+            stock: 64,
+        },
+        "unicast only; -1 means the default",
+    ),
+    row(
+        Opt::Tclass,
+        IPPROTO_IPV6,
+        libc::IPV6_TCLASS,
+        Encoding::Int,
+        OFF,
+        "-1 means the default",
+    ),
+    row(
+        Opt::RecvPktInfo6,
+        IPPROTO_IPV6,
+        libc::IPV6_RECVPKTINFO,
+        Encoding::Bool,
+        OFF,
+        "",
+    ),
+    row(
+        Opt::RecvHopLimit,
+        IPPROTO_IPV6,
+        libc::IPV6_RECVHOPLIMIT,
+        Encoding::Bool,
+        OFF,
+        "",
+    ),
+    row(
+        Opt::V6Only,
+        IPPROTO_IPV6,
+        libc::IPV6_V6ONLY,
+        Encoding::Bool,
+        OsDefault::Sysctl {
+            key: "net.ipv6.bindv6only",
+            stock: 0,
+        },
+        "0: an unbound-family socket also takes IPv4",
+    ),
+    row(
+        Opt::RcvBuf,
+        SOL_SOCKET,
+        libc::SO_RCVBUF,
+        Encoding::Int,
+        OsDefault::Sysctl {
+            key: "net.core.rmem_default",
+            stock: 212_992,
+        },
+        "Linux reads back double the request, capped by net.core.rmem_max",
+    ),
+    row(
+        Opt::SndBuf,
+        SOL_SOCKET,
+        libc::SO_SNDBUF,
+        Encoding::Int,
+        OsDefault::Sysctl {
+            key: "net.core.wmem_default",
+            stock: 212_992,
+        },
+        "Linux reads back double the request, capped by net.core.wmem_max",
+    ),
+    row(
+        Opt::ReuseAddr,
+        SOL_SOCKET,
+        libc::SO_REUSEADDR,
+        Encoding::Bool,
+        OFF,
+        "",
+    ),
+    row(
+        Opt::ReusePort,
+        SOL_SOCKET,
+        libc::SO_REUSEPORT,
+        Encoding::Bool,
+        OFF,
+        "",
+    ),
+    row(
+        Opt::TimestampNs,
+        SOL_SOCKET,
+        libc::SO_TIMESTAMPNS,
+        Encoding::Bool,
+        OFF,
+        "",
+    ),
+    row(
+        Opt::RxqOvfl,
+        SOL_SOCKET,
+        libc::SO_RXQ_OVFL,
+        Encoding::Bool,
+        OFF,
+        "1: the drop count rides on packets queued after a drop",
+    ),
+];
+
+/// A numeric sysctl of this network namespace (`net.core.rmem_default`).
+pub fn read_sysctl(key: &str) -> Option<i32> {
+    let path = format!("/proc/sys/{}", key.replace('.', "/"));
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
