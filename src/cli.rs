@@ -117,6 +117,18 @@ pub struct ReceiveArgs {
     /// Run this long, then stop with exit 0 (250ms, 5s, 1m)
     #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
     pub duration: Option<Duration>,
+
+    /// Exit 1 when more than this percentage of test packets was lost (0-100)
+    #[arg(long, value_name = "PERCENT")]
+    pub max_loss: Option<f64>,
+
+    /// Print per-stream statistics this often, as well as at the end
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub stats_interval: Option<Duration>,
+
+    /// Socket receive buffer to ask for (bytes, or with K/M suffix); the granted size is reported
+    #[arg(long, value_name = "BYTES", default_value = "4M")]
+    pub rcvbuf: String,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ pub mod output;
 pub mod platform;
 pub mod recv;
 pub mod signals;
+pub mod sockopt;
 pub mod testpacket;
 
 use anyhow::Result;

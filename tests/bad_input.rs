@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Bad input: one clear line naming the value and what is valid, exit 2,
 //! never a panic. None of these opens a socket, so they run anywhere.
 

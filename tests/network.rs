@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! End-to-end: real multicast between `mcast send` and `mcast listen`/`join`
 //! inside a private network namespace (needs root; CI runs these).
 

@@ -69,7 +69,7 @@ impl Sink for JoinSink {
 
 pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
-    let mut rx = Receiver::open(&recv_cfg.groups, recv_cfg.iface.as_ref())?;
+    let mut rx = Receiver::open(&recv_cfg.groups, recv_cfg.iface.as_ref(), recv_cfg.rcvbuf)?;
     if !ui.quiet {
         eprintln!(
             "joined {} {} {} ({}); Ctrl-C to leave",

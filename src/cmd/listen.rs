@@ -48,7 +48,7 @@ impl<W: Write> Sink for ListenSink<W> {
 
 pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
-    let mut rx = Receiver::open(&recv_cfg.groups, recv_cfg.iface.as_ref())?;
+    let mut rx = Receiver::open(&recv_cfg.groups, recv_cfg.iface.as_ref(), recv_cfg.rcvbuf)?;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let mut sink = ListenSink {

@@ -49,6 +49,12 @@ pub struct ReceiveConfig {
     pub stop: StopRule,
     /// Interfaces known at start, to name arrival interfaces.
     pub ifaces: IfaceTable,
+    /// Receive buffer to ask the kernel for, per socket.
+    pub rcvbuf: usize,
+    /// Periodic per-stream statistics.
+    pub stats_interval: Option<Duration>,
+    /// Loss above this percentage makes the run fail (exit 1).
+    pub max_loss: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +138,8 @@ pub struct SockoptConfig {
     pub sets: Vec<(String, String)>,
     pub joins: Vec<Group>,
     pub format: TableFormat,
+    /// Interfaces known at start, to resolve and name interface values.
+    pub ifaces: IfaceTable,
 }
 
 #[derive(Debug, Clone)]
@@ -197,6 +205,21 @@ fn receive(groups_args: &cli::GroupArgs, args: &cli::ReceiveArgs) -> Result<Rece
             ));
         }
     }
+    if let Some(p) = args.max_loss {
+        if !(0.0..=100.0).contains(&p) {
+            return Err(usage!(
+                "--max-loss {p} is not valid; give a percentage from 0 to 100"
+            ));
+        }
+    }
+    if args
+        .stats_interval
+        .is_some_and(|d| d < Duration::from_millis(10))
+    {
+        return Err(usage!(
+            "--stats-interval is too short; use 10ms or more, e.g. 1s"
+        ));
+    }
     Ok(ReceiveConfig {
         groups,
         iface,
@@ -206,7 +229,27 @@ fn receive(groups_args: &cli::GroupArgs, args: &cli::ReceiveArgs) -> Result<Rece
             duration: args.duration,
         },
         ifaces,
+        rcvbuf: parse_bytes(&args.rcvbuf, "--rcvbuf")?,
+        stats_interval: args.stats_interval,
+        max_loss: args.max_loss,
     })
+}
+
+/// `65536`, `512K`, `4M` (binary multiples), up to 1 GiB.
+pub fn parse_bytes(text: &str, flag: &str) -> Result<usize> {
+    let t = text.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 1024),
+        Some((i, 'm' | 'M')) => (&t[..i], 1024 * 1024),
+        Some((i, 'g' | 'G')) => (&t[..i], 1024 * 1024 * 1024),
+        _ => (t, 1),
+    };
+    match num.trim().parse::<usize>() {
+        Ok(n) if (1..=(1 << 30) / mult).contains(&n) => Ok(n * mult),
+        _ => Err(usage!(
+            "{flag} {text} is not valid; give bytes from 1 to 1G, e.g. 65536, 512K or 4M"
+        )),
+    }
 }
 
 pub fn listen(args: &cli::ListenArgs) -> Result<ListenConfig> {
@@ -250,7 +293,7 @@ fn parse_pace(args: &cli::SendArgs) -> Result<Pace> {
         return Ok(Pace::Max);
     }
     match text.parse::<f64>() {
-        Ok(r) if r.is_finite() && r >= 0.001 && r <= 100_000_000.0 => Ok(Pace::Rate(r)),
+        Ok(r) if (0.001..=100_000_000.0).contains(&r) => Ok(Pace::Rate(r)),
         _ => Err(usage!(
             "--rate {text} is not valid; use packets per second from 0.001 to 100000000, or max"
         )),
@@ -400,6 +443,7 @@ pub fn sockopt(args: &cli::SockoptArgs) -> Result<SockoptConfig> {
             cli::TableFormat::Text => TableFormat::Text,
             cli::TableFormat::Json => TableFormat::Json,
         },
+        ifaces,
     })
 }
 
@@ -428,6 +472,20 @@ pub fn selftest(args: &cli::SelftestArgs) -> Result<SelftestConfig> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_sizes() {
+        assert_eq!(parse_bytes("4M", "--rcvbuf").unwrap(), 4 << 20);
+        assert_eq!(parse_bytes("512k", "--rcvbuf").unwrap(), 512 << 10);
+        assert_eq!(parse_bytes("65536", "--rcvbuf").unwrap(), 65536);
+        let e = parse_bytes("lots", "--rcvbuf").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--rcvbuf lots is not valid; give bytes from 1 to 1G, e.g. 65536, 512K or 4M"
+        );
+        assert!(parse_bytes("0", "--rcvbuf").is_err());
+        assert!(parse_bytes("2G", "--rcvbuf").is_err());
+    }
 
     #[test]
     fn ttl_range() {

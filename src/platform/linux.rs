@@ -250,12 +250,45 @@ pub fn set_multicast_iface(
     Ok(())
 }
 
-/// Asks for a receive buffer of `bytes`; returns what the kernel granted
-/// (Linux reports double the request, capped by `net.core.rmem_max`).
+/// Asks for a receive buffer of `bytes`; returns what the kernel granted.
+/// `SO_RCVBUFFORCE` (root or CAP_NET_ADMIN) may exceed `net.core.rmem_max`;
+/// otherwise `SO_RCVBUF` is capped by it. Linux reports double the request,
+/// counting its own bookkeeping.
 pub fn set_recv_buffer(sock: &Socket, bytes: usize) -> io::Result<usize> {
-    sock.set_recv_buffer_size(bytes)?;
-    debug!("setsockopt SO_RCVBUF = {bytes}");
+    let v = i32::try_from(bytes).unwrap_or(i32::MAX);
+    match set_int(
+        sock,
+        libc::SOL_SOCKET,
+        libc::SO_RCVBUFFORCE,
+        "SO_RCVBUFFORCE",
+        v,
+    ) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => {
+            sock.set_recv_buffer_size(bytes)?;
+            debug!("setsockopt SO_RCVBUF = {bytes}");
+        }
+        Err(e) => return Err(e),
+    }
     sock.recv_buffer_size()
+}
+
+/// Packets the kernel dropped on this socket because its queue was full,
+/// read without needing a packet to carry `SO_RXQ_OVFL` (`SO_MEMINFO`).
+pub fn socket_drops(sock: &Socket) -> Option<u64> {
+    // SK_MEMINFO_VARS is 9 on current kernels; room for growth costs nothing.
+    let mut buf = [0u8; 4 * 16];
+    let n = getsockopt_raw(sock, libc::SOL_SOCKET, libc::SO_MEMINFO, &mut buf).ok()?;
+    let at = 4 * libc::SK_MEMINFO_DROPS as usize;
+    if n < at + 4 {
+        return None;
+    }
+    Some(u32::from_ne_bytes(buf[at..at + 4].try_into().ok()?) as u64)
+}
+
+/// `net.core.rmem_max`: the most an unprivileged `SO_RCVBUF` may ask for.
+pub fn rmem_max() -> Option<usize> {
+    read_sysctl("/proc/sys/net/core/rmem_max")
 }
 
 /// Receives one datagram without blocking: `WouldBlock` when none is queued.

@@ -61,16 +61,19 @@ pub struct Receiver {
     groups: Vec<Group>,
     ifindex: u32,
     joined: Vec<Joined>,
+    /// Receive buffer the kernel granted (the smallest over the sockets).
+    rcvbuf: usize,
 }
 
 impl Receiver {
     /// Opens sockets and joins every group on `iface` (or the kernel's
     /// choice). Fails with the group and errno named.
-    pub fn open(groups: &[Group], iface: Option<&Iface>) -> Result<Self> {
+    pub fn open(groups: &[Group], iface: Option<&Iface>, rcvbuf: usize) -> Result<Self> {
         let ifindex = iface.map_or(0, |i| i.index);
         let (max_v4, max_src) = (platform::max_memberships_v4(), platform::max_sources_v4());
         let mut socks: Vec<RxSocket> = Vec::new();
         let mut joined = Vec::with_capacity(groups.len());
+        let mut granted = usize::MAX;
         for (i, g) in groups.iter().enumerate() {
             let family = Family::of(g.addr);
             let max = match family {
@@ -83,6 +86,9 @@ impl Receiver {
                     let sock = platform::open_receiver(family, g.port).with_context(|| {
                         format!("opening a {} socket on port {}", family.name(), g.port)
                     })?;
+                    let got = platform::set_recv_buffer(&sock, rcvbuf)
+                        .with_context(|| format!("setting the receive buffer to {rcvbuf} bytes"))?;
+                    granted = granted.min(got);
                     socks.push(RxSocket {
                         sock,
                         family,
@@ -104,7 +110,22 @@ impl Receiver {
             groups: groups.to_vec(),
             ifindex,
             joined,
+            rcvbuf: if granted == usize::MAX { 0 } else { granted },
         })
+    }
+
+    /// The receive buffer the kernel granted, as it reports it.
+    pub fn rcvbuf(&self) -> usize {
+        self.rcvbuf
+    }
+
+    /// Packets the kernel dropped on these sockets (full receive queue)
+    /// before mcast could read them.
+    pub fn kernel_drops(&self) -> u64 {
+        self.socks
+            .iter()
+            .filter_map(|s| platform::socket_drops(&s.sock))
+            .sum()
     }
 
     pub fn groups(&self) -> &[Group] {

@@ -52,7 +52,7 @@ pub const TABLE: &[Row] = &[
         libc::IP_MULTICAST_TTL,
         Encoding::Int,
         ON,
-        "1 keeps multicast on the local link",
+        "1: stays on the local link",
     ),
     row(
         Opt::MulticastLoop,
@@ -60,7 +60,7 @@ pub const TABLE: &[Row] = &[
         libc::IP_MULTICAST_LOOP,
         Encoding::Bool,
         ON,
-        "1: listeners on this host get copies",
+        "1: local listeners get copies",
     ),
     row(
         Opt::MulticastIf,
@@ -70,8 +70,7 @@ pub const TABLE: &[Row] = &[
         // that has no IPv4 address; getsockopt returns only the in_addr.
         Encoding::IfaceV4,
         OsDefault::Is(Value::Addr(Ipv4Addr::UNSPECIFIED)),
-        "0.0.0.0: the route decides; Linux cannot read back an interface set by index \
-         (reads 0.0.0.0)",
+        "set by index, reads back 0.0.0.0",
     ),
     row(
         Opt::MulticastAll,
@@ -79,7 +78,7 @@ pub const TABLE: &[Row] = &[
         libc::IP_MULTICAST_ALL,
         Encoding::Bool,
         ON,
-        "1: a wildcard-bound socket also gets groups other sockets joined",
+        "1: gets groups others joined",
     ),
     row(
         Opt::Ttl,
@@ -90,7 +89,7 @@ pub const TABLE: &[Row] = &[
             key: "net.ipv4.ip_default_ttl",
             stock: 64,
         },
-        "unicast only",
+        "unicast only; -1: default",
     ),
     row(Opt::Tos, IPPROTO_IP, libc::IP_TOS, Encoding::Int, OFF, ""),
     row(
@@ -115,7 +114,7 @@ pub const TABLE: &[Row] = &[
         libc::IPV6_MULTICAST_HOPS,
         Encoding::Int,
         ON,
-        "1 keeps multicast on the local link; -1 means the default",
+        "1: stays on the local link",
     ),
     row(
         Opt::MulticastLoop6,
@@ -123,7 +122,7 @@ pub const TABLE: &[Row] = &[
         libc::IPV6_MULTICAST_LOOP,
         Encoding::Bool,
         ON,
-        "1: listeners on this host get copies",
+        "1: local listeners get copies",
     ),
     row(
         Opt::MulticastIf6,
@@ -139,7 +138,7 @@ pub const TABLE: &[Row] = &[
         libc::IPV6_MULTICAST_ALL,
         Encoding::Bool,
         ON,
-        "1: a wildcard-bound socket also gets groups other sockets joined",
+        "1: gets groups others joined",
     ),
     row(
         Opt::UnicastHops,
@@ -150,7 +149,7 @@ pub const TABLE: &[Row] = &[
             key: "net.ipv6.conf.all.hop_limit",
             stock: 64,
         },
-        "unicast only; -1 means the default",
+        "unicast only; -1: default",
     ),
     row(
         Opt::Tclass,
@@ -158,7 +157,7 @@ pub const TABLE: &[Row] = &[
         libc::IPV6_TCLASS,
         Encoding::Int,
         OFF,
-        "-1 means the default",
+        "-1: default",
     ),
     row(
         Opt::RecvPktInfo6,
@@ -185,7 +184,7 @@ pub const TABLE: &[Row] = &[
             key: "net.ipv6.bindv6only",
             stock: 0,
         },
-        "0: an unbound-family socket also takes IPv4",
+        "0: IPv4 too, as ::ffff:a.b.c.d",
     ),
     row(
         Opt::RcvBuf,
@@ -196,7 +195,7 @@ pub const TABLE: &[Row] = &[
             key: "net.core.rmem_default",
             stock: 212_992,
         },
-        "Linux reads back double the request, capped by net.core.rmem_max",
+        "reads back 2x; capped by rmem_max",
     ),
     row(
         Opt::SndBuf,
@@ -207,7 +206,7 @@ pub const TABLE: &[Row] = &[
             key: "net.core.wmem_default",
             stock: 212_992,
         },
-        "Linux reads back double the request, capped by net.core.wmem_max",
+        "reads back 2x; capped by wmem_max",
     ),
     row(
         Opt::ReuseAddr,
@@ -239,7 +238,7 @@ pub const TABLE: &[Row] = &[
         libc::SO_RXQ_OVFL,
         Encoding::Bool,
         OFF,
-        "1: the drop count rides on packets queued after a drop",
+        "1: drop count rides on packets",
     ),
 ];
 

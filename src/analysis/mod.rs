@@ -1,0 +1,483 @@
+//! What the network did: received packets in, per-stream diagnostics out.
+//!
+//! A stream is one sender on one configured group: for mcast's test packets
+//! the sender id from the header, for anything else ("foreign" traffic) the
+//! source address. Test streams get loss, duplicates, reordering,
+//! corruption, one-way latency and jitter; foreign streams only counts,
+//! bytes and rate, since their payload says nothing about order or time.
+//!
+//! Pure logic: no sockets and no I/O beyond rendering (see [`render`]).
+//! Memory is bounded however long it runs and whatever arrives: each stream
+//! is fixed-size and there are at most `max_streams` of them; packets of
+//! streams beyond that are only counted (`overflow`), so a flood of
+//! spoofed sources cannot exhaust memory.
+
+pub mod histogram;
+pub mod render;
+pub mod seq;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::config::Group;
+use crate::recv::Packet;
+use crate::testpacket::{self, TestHeader};
+
+pub use histogram::Histogram;
+pub use seq::{Arrival, SeqTracker};
+
+/// Default cap on streams. A test stream costs about 8 KiB, so the worst
+/// case is under 100 MB.
+pub const MAX_STREAMS: usize = 10_000;
+/// Streams remembered for the lookup that skips hashing: a few groups or
+/// senders interleaved still hit.
+const RECENT: usize = 4;
+
+/// Who sent a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// The sender id of mcast's test header.
+    Sender(u64),
+    /// The source address of foreign traffic.
+    Source(IpAddr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StreamKey {
+    pub origin: Origin,
+    /// Index of the configured group; `None` for packets that matched none.
+    pub group: Option<usize>,
+}
+
+/// RFC 3550 interarrival jitter: a running mean (gain 1/16) of how much the
+/// transit time changes between consecutive arrivals. Clock offsets cancel
+/// out, so it needs no clock synchronization.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Jitter {
+    prev_transit: Option<i64>,
+    jitter_ns: f64,
+}
+
+impl Jitter {
+    /// `transit` is receive time minus send time, in nanoseconds.
+    pub fn update(&mut self, transit: i64) {
+        if let Some(prev) = self.prev_transit {
+            let d = transit.abs_diff(prev) as f64;
+            self.jitter_ns += (d - self.jitter_ns) / 16.0;
+        }
+        self.prev_transit = Some(transit);
+    }
+
+    /// `None` until two packets have arrived.
+    pub fn ns(&self) -> Option<f64> {
+        self.prev_transit.map(|_| self.jitter_ns)
+    }
+}
+
+/// What only test streams track.
+#[derive(Debug, Clone)]
+pub struct TestStats {
+    pub seq: SeqTracker,
+    /// Failed [`testpacket::is_intact`]: bad padding or a length other
+    /// than the one sent (truncation included).
+    pub corrupted: u64,
+    /// Of the corrupted, those shorter than sent.
+    pub truncated: u64,
+    /// One-way latency in ns: receive time minus the sender's timestamp.
+    pub latency: Histogram,
+    pub jitter: Jitter,
+    /// Latency samples taken with kernel and with user-space receive times.
+    pub kernel_times: u64,
+    pub user_times: u64,
+}
+
+impl TestStats {
+    fn new() -> Self {
+        Self {
+            seq: SeqTracker::new(),
+            corrupted: 0,
+            truncated: 0,
+            latency: Histogram::new(),
+            jitter: Jitter::default(),
+            kernel_times: 0,
+            user_times: 0,
+        }
+    }
+
+    /// Which clock the latencies were measured with.
+    pub fn latency_clock(&self) -> Option<&'static str> {
+        match (self.kernel_times > 0, self.user_times > 0) {
+            (true, false) => Some("kernel"),
+            (false, true) => Some("user"),
+            (true, true) => Some("mixed"),
+            (false, false) => None,
+        }
+    }
+
+    fn record(&mut self, p: &Packet<'_>, h: &TestHeader) {
+        // The header parsed, magic and version included, so its sequence
+        // number is trusted even when the rest is damaged: skipping it
+        // would count a truncated packet as lost as well.
+        self.seq.record(h.seq);
+        if p.truncated || !testpacket::is_intact(p.payload, h) {
+            self.corrupted += 1;
+            if p.truncated || p.payload.len() < h.len as usize {
+                self.truncated += 1;
+            }
+            return;
+        }
+        let Ok(rx) = p.time.duration_since(UNIX_EPOCH) else {
+            return;
+        };
+        // Signed: negative when the sender's clock is ahead of ours.
+        let transit = i128::try_from(rx.as_nanos()).unwrap_or(i128::MAX) - i128::from(h.sent_ns);
+        let transit = i64::try_from(transit).unwrap_or(if transit < 0 { i64::MIN } else { i64::MAX });
+        self.latency.record(transit);
+        self.jitter.update(transit);
+        if p.kernel_time {
+            self.kernel_times += 1;
+        } else {
+            self.user_times += 1;
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Stream {
+    pub key: StreamKey,
+    /// The latest source address and TTL seen.
+    pub source: SocketAddr,
+    pub ttl: Option<u8>,
+    pub received: u64,
+    pub bytes: u64,
+    pub first_time: SystemTime,
+    pub last_time: SystemTime,
+    /// Boxed so foreign streams stay small.
+    pub test: Option<Box<TestStats>>,
+    /// Counts at the previous stats record, for the interval figures.
+    mark_received: u64,
+    mark_lost: u64,
+}
+
+impl Stream {
+    fn new(key: StreamKey, p: &Packet<'_>) -> Self {
+        Self {
+            key,
+            source: p.source,
+            ttl: p.ttl,
+            received: 0,
+            bytes: 0,
+            first_time: p.time,
+            last_time: p.time,
+            test: matches!(key.origin, Origin::Sender(_)).then(|| Box::new(TestStats::new())),
+            mark_received: 0,
+            mark_lost: 0,
+        }
+    }
+
+    fn record(&mut self, p: &Packet<'_>) {
+        self.received += 1;
+        self.bytes += p.payload.len() as u64;
+        self.source = p.source;
+        self.ttl = p.ttl;
+        // Kernel timestamps can step backwards with the clock; keep the
+        // span from the earliest to the latest.
+        self.first_time = self.first_time.min(p.time);
+        self.last_time = self.last_time.max(p.time);
+        if let (Some(t), Some(h)) = (self.test.as_deref_mut(), p.test.as_ref()) {
+            t.record(p, h);
+        }
+    }
+
+    pub fn sender(&self) -> Option<u64> {
+        match self.key.origin {
+            Origin::Sender(s) => Some(s),
+            Origin::Source(_) => None,
+        }
+    }
+
+    /// From the first to the last receive time.
+    pub fn duration(&self) -> Duration {
+        self.last_time
+            .duration_since(self.first_time)
+            .unwrap_or_default()
+    }
+
+    /// Packets per second over [`Stream::duration`]; `None` before two
+    /// packets are apart in time.
+    pub fn rate_pps(&self) -> Option<f64> {
+        let secs = self.duration().as_secs_f64();
+        (secs > 0.0).then(|| (self.received - 1) as f64 / secs)
+    }
+
+    /// Bits per second, same span.
+    pub fn rate_bps(&self) -> Option<f64> {
+        let secs = self.duration().as_secs_f64();
+        (secs > 0.0).then(|| self.bytes as f64 * 8.0 / secs)
+    }
+
+    pub fn lost(&self) -> u64 {
+        self.test.as_ref().map_or(0, |t| t.seq.lost())
+    }
+
+    /// `None` for foreign streams.
+    pub fn loss_pct(&self) -> Option<f64> {
+        let t = self.test.as_ref()?;
+        Some(pct(t.seq.lost(), t.seq.expected()))
+    }
+}
+
+fn pct(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+/// Per configured group (or the unmatched packets), for the live view.
+#[derive(Debug, Clone, Default)]
+pub struct GroupTally {
+    pub packets: u64,
+    pub bytes: u64,
+    pub last_source: Option<SocketAddr>,
+    pub last_ttl: Option<u8>,
+    mark_packets: u64,
+}
+
+/// A group's row for the live `join` table.
+#[derive(Debug, Clone, Default)]
+pub struct GroupView {
+    pub packets: u64,
+    pub bytes: u64,
+    pub last_source: Option<SocketAddr>,
+    pub last_ttl: Option<u8>,
+    /// Summed over the group's test streams.
+    pub expected: u64,
+    pub lost: u64,
+    /// `None` when the group carried no test packets.
+    pub loss_pct: Option<f64>,
+}
+
+/// Sums over all streams.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    pub packets: u64,
+    pub bytes: u64,
+    pub test_packets: u64,
+    pub foreign_packets: u64,
+    /// Packets that matched no configured group.
+    pub unmatched_packets: u64,
+    pub streams: usize,
+    pub test_streams: usize,
+    pub foreign_streams: usize,
+    pub expected: u64,
+    pub lost: u64,
+    pub duplicates: u64,
+    pub reordered: u64,
+    pub late: u64,
+    pub corrupted: u64,
+    pub truncated: u64,
+    pub restarts: u64,
+    /// Packets of streams beyond the cap: counted, not analysed.
+    pub overflow_packets: u64,
+    pub overflow_bytes: u64,
+}
+
+impl Totals {
+    /// Loss across all test streams; `None` without test packets.
+    pub fn loss_pct(&self) -> Option<f64> {
+        (self.expected > 0).then(|| pct(self.lost, self.expected))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    groups: Vec<Group>,
+    streams: Vec<Stream>,
+    index: HashMap<StreamKey, usize>,
+    recent: [Option<(StreamKey, usize)>; RECENT],
+    recent_next: usize,
+    max_streams: usize,
+    tallies: Vec<GroupTally>,
+    unmatched: GroupTally,
+    overflow_packets: u64,
+    overflow_bytes: u64,
+    /// When the previous stats record was made (or the analyzer created).
+    mark: Instant,
+}
+
+impl Analyzer {
+    /// `groups` are the configured groups `Packet::group` indexes.
+    pub fn new(groups: &[Group]) -> Self {
+        Self::with_max_streams(groups, MAX_STREAMS)
+    }
+
+    pub fn with_max_streams(groups: &[Group], max_streams: usize) -> Self {
+        Self {
+            groups: groups.to_vec(),
+            streams: Vec::new(),
+            index: HashMap::new(),
+            recent: [None; RECENT],
+            recent_next: 0,
+            max_streams,
+            tallies: vec![GroupTally::default(); groups.len()],
+            unmatched: GroupTally::default(),
+            overflow_packets: 0,
+            overflow_bytes: 0,
+            mark: Instant::now(),
+        }
+    }
+
+    /// Accounts one packet. Allocates only when a new stream appears.
+    pub fn record(&mut self, p: &Packet<'_>) {
+        let tally = match p.group.and_then(|g| self.tallies.get_mut(g)) {
+            Some(t) => t,
+            None => &mut self.unmatched,
+        };
+        tally.packets += 1;
+        tally.bytes += p.payload.len() as u64;
+        tally.last_source = Some(p.source);
+        tally.last_ttl = p.ttl;
+
+        let origin = match &p.test {
+            Some(h) => Origin::Sender(h.sender),
+            None => Origin::Source(p.source.ip()),
+        };
+        let key = StreamKey {
+            origin,
+            group: p.group,
+        };
+        match self.find_or_add(key, p) {
+            Some(i) => self.streams[i].record(p),
+            None => {
+                self.overflow_packets += 1;
+                self.overflow_bytes += p.payload.len() as u64;
+            }
+        }
+    }
+
+    /// The stream's index, adding it if there is room.
+    fn find_or_add(&mut self, key: StreamKey, p: &Packet<'_>) -> Option<usize> {
+        if let Some((_, i)) = self.recent.iter().flatten().find(|(k, _)| *k == key) {
+            return Some(*i);
+        }
+        let i = match self.index.get(&key) {
+            Some(&i) => i,
+            None if self.streams.len() < self.max_streams => {
+                let i = self.streams.len();
+                self.streams.push(Stream::new(key, p));
+                self.index.insert(key, i);
+                i
+            }
+            None => return None,
+        };
+        self.recent[self.recent_next] = Some((key, i));
+        self.recent_next = (self.recent_next + 1) % RECENT;
+        Some(i)
+    }
+
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// In order of first arrival.
+    pub fn streams(&self) -> &[Stream] {
+        &self.streams
+    }
+
+    /// Per configured group, in configuration order.
+    pub fn tallies(&self) -> &[GroupTally] {
+        &self.tallies
+    }
+
+    /// Packets that matched no configured group.
+    pub fn unmatched(&self) -> &GroupTally {
+        &self.unmatched
+    }
+
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals {
+            packets: self.overflow_packets,
+            bytes: self.overflow_bytes,
+            unmatched_packets: self.unmatched.packets,
+            streams: self.streams.len(),
+            overflow_packets: self.overflow_packets,
+            overflow_bytes: self.overflow_bytes,
+            ..Totals::default()
+        };
+        for s in &self.streams {
+            t.packets += s.received;
+            t.bytes += s.bytes;
+            match &s.test {
+                Some(x) => {
+                    t.test_streams += 1;
+                    t.test_packets += s.received;
+                    t.expected += x.seq.expected();
+                    t.lost += x.seq.lost();
+                    t.duplicates += x.seq.duplicates;
+                    t.reordered += x.seq.reordered;
+                    t.late += x.seq.late;
+                    t.restarts += x.seq.restarts;
+                    t.corrupted += x.corrupted;
+                    t.truncated += x.truncated;
+                }
+                None => {
+                    t.foreign_streams += 1;
+                    t.foreign_packets += s.received;
+                }
+            }
+        }
+        t
+    }
+
+    /// Loss across all test streams, for `--max-loss`; `None` when no test
+    /// packet arrived (the caller decides whether that is a failure).
+    pub fn loss_pct(&self) -> Option<f64> {
+        self.totals().loss_pct()
+    }
+
+    /// One row per configured group: counts, last source and TTL, and the
+    /// loss of its test streams.
+    pub fn group_views(&self) -> Vec<GroupView> {
+        let mut views: Vec<GroupView> = self
+            .tallies
+            .iter()
+            .map(|t| GroupView {
+                packets: t.packets,
+                bytes: t.bytes,
+                last_source: t.last_source,
+                last_ttl: t.last_ttl,
+                ..GroupView::default()
+            })
+            .collect();
+        for s in &self.streams {
+            if let (Some(v), Some(t)) = (s.key.group.and_then(|g| views.get_mut(g)), &s.test) {
+                v.expected += t.seq.expected();
+                v.lost += t.seq.lost();
+            }
+        }
+        for v in &mut views {
+            v.loss_pct = (v.expected > 0).then(|| pct(v.lost, v.expected));
+        }
+        views
+    }
+
+    /// Starts a new stats interval; returns the length of the one ended.
+    fn take_interval(&mut self, now: Instant) -> Duration {
+        let len = now.saturating_duration_since(self.mark);
+        self.mark = now;
+        for s in &mut self.streams {
+            s.mark_received = s.received;
+            s.mark_lost = s.lost();
+        }
+        for t in self.tallies.iter_mut().chain([&mut self.unmatched]) {
+            t.mark_packets = t.packets;
+        }
+        len
+    }
+}
+
+#[cfg(test)]
+mod tests;
