@@ -2,6 +2,9 @@
 //! `config` touches these types: `config::Config::from_cli` turns them into
 //! validated values once.
 
+// Doc comments here are help text: `[SOURCE,]` is CLI syntax, not a link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};

@@ -6,6 +6,7 @@
 //! OS-specific code, and the only `unsafe`).
 #![deny(unsafe_code)]
 
+pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Checks the impairment tools in `support::impair` themselves: that each
 //! does, measurably, what it says, before other tests rely on them to check
 //! what `mcast` reports. Parsers run everywhere; the rest needs root.

@@ -121,6 +121,13 @@ impl Histogram {
             .map(|&c| u64::from(c))
             .sum();
         let rank = ((q.clamp(0.0, 1.0) * total as f64).ceil() as u64).clamp(1, total);
+        // The extremes are known exactly; buckets would only blur them.
+        if rank == 1 {
+            return Some(self.min);
+        }
+        if rank == total {
+            return Some(self.max);
+        }
         // Most negative first: the negative side from its overflow bucket
         // down, then the positive side up.
         let ordered = self
@@ -155,7 +162,10 @@ mod tests {
     #[test]
     fn empty() {
         let h = Histogram::new();
-        assert_eq!((h.min(), h.max(), h.mean(), h.quantile(0.5)), (None, None, None, None));
+        assert_eq!(
+            (h.min(), h.max(), h.mean(), h.quantile(0.5)),
+            (None, None, None, None)
+        );
     }
 
     #[test]
@@ -169,7 +179,10 @@ mod tests {
                 last = i;
                 if i < BUCKETS - 1 {
                     let mid = midpoint(i);
-                    assert!((mid as f64 - m as f64).abs() / m as f64 <= 1.0 / 32.0, "{m}");
+                    assert!(
+                        (mid as f64 - m as f64).abs() / m as f64 <= 1.0 / 32.0,
+                        "{m}"
+                    );
                 }
             }
         }

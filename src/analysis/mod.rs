@@ -132,7 +132,8 @@ impl TestStats {
         };
         // Signed: negative when the sender's clock is ahead of ours.
         let transit = i128::try_from(rx.as_nanos()).unwrap_or(i128::MAX) - i128::from(h.sent_ns);
-        let transit = i64::try_from(transit).unwrap_or(if transit < 0 { i64::MIN } else { i64::MAX });
+        let transit =
+            i64::try_from(transit).unwrap_or(if transit < 0 { i64::MIN } else { i64::MAX });
         self.latency.record(transit);
         self.jitter.update(transit);
         if p.kernel_time {
@@ -243,7 +244,6 @@ pub struct GroupTally {
     pub bytes: u64,
     pub last_source: Option<SocketAddr>,
     pub last_ttl: Option<u8>,
-    mark_packets: u64,
 }
 
 /// A group's row for the live `join` table.
@@ -464,18 +464,13 @@ impl Analyzer {
         views
     }
 
-    /// Starts a new stats interval; returns the length of the one ended.
-    fn take_interval(&mut self, now: Instant) -> Duration {
-        let len = now.saturating_duration_since(self.mark);
+    /// Starts a new stats interval.
+    fn take_interval(&mut self, now: Instant) {
         self.mark = now;
         for s in &mut self.streams {
             s.mark_received = s.received;
             s.mark_lost = s.lost();
         }
-        for t in self.tallies.iter_mut().chain([&mut self.unmatched]) {
-            t.mark_packets = t.packets;
-        }
-        len
     }
 }
 

@@ -6,10 +6,10 @@ use std::time::Instant;
 use anyhow::Result;
 use serde_json::json;
 
+use super::report::{self, Diagnostics, KernelView};
 use crate::config::{Group, ListenConfig, ListenFormat, Ui};
 use crate::exit::Exit;
 use crate::output::{self, json as jsonl, IfNames};
-use crate::recv::counters::Counters;
 use crate::recv::{self, Packet, Receiver, Sink};
 
 /// Large enough that a burst is written in few syscalls.
@@ -20,12 +20,13 @@ struct ListenSink<W: Write> {
     format: ListenFormat,
     groups: Vec<Group>,
     names: IfNames,
-    counters: Counters,
+    diag: Diagnostics,
+    quiet: bool,
 }
 
 impl<W: Write> Sink for ListenSink<W> {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()> {
-        self.counters.record(p);
+        self.diag.record(p);
         let out = &mut self.out;
         match self.format {
             ListenFormat::Text => output::text::write_packet(out, p, &self.groups, &mut self.names),
@@ -41,8 +42,18 @@ impl<W: Write> Sink for ListenSink<W> {
         self.out.flush()
     }
 
-    fn tick(&mut self, _now: Instant) -> io::Result<()> {
-        Ok(())
+    /// `--stats-interval`: a `stats` record in JSON, a table on stderr otherwise.
+    fn tick(&mut self, now: Instant) -> io::Result<()> {
+        if self.format == ListenFormat::Json {
+            let stats = self.diag.stats_json(now);
+            jsonl::write_record(&mut self.out, &stats)
+        } else {
+            self.diag.analyzer.stats_json(now);
+            if !self.quiet {
+                eprint!("{}", self.diag.analyzer.summary_text());
+            }
+            Ok(())
+        }
     }
 }
 
@@ -56,14 +67,9 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         format: cfg.format,
         groups: recv_cfg.groups.clone(),
         names: IfNames::new(&recv_cfg.ifaces),
-        counters: Counters::new(&rx),
+        diag: Diagnostics::new(&rx),
+        quiet: ui.quiet,
     };
-    let listening = format!(
-        "listening for {} {} {}",
-        plural(recv_cfg.groups.len(), "group"),
-        group_list(&recv_cfg.groups),
-        super::iface_text(recv_cfg.iface.as_ref())
-    );
     match cfg.format {
         ListenFormat::Json => {
             let start = json!({
@@ -73,6 +79,7 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
                 "command": "listen",
                 "groups": recv_cfg.groups.iter().map(jsonl::group_json).collect::<Vec<_>>(),
                 "iface": recv_cfg.iface.as_ref().map(|i| i.name.clone()),
+                "rcvbuf": rx.rcvbuf(),
             });
             jsonl::write_record(&mut sink.out, &start)?;
         }
@@ -81,18 +88,36 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     }
     sink.out.flush()?;
     if !ui.quiet {
-        eprintln!("{listening}");
+        eprintln!(
+            "listening for {} {} {} (receive buffer {} KiB)",
+            plural(recv_cfg.groups.len(), "group"),
+            group_list(&recv_cfg.groups),
+            super::iface_text(recv_cfg.iface.as_ref()),
+            rx.rcvbuf() / 1024
+        );
     }
-    let outcome = recv::run(&mut rx, &recv_cfg.stop, None, &mut sink)?;
+    let outcome = recv::run(&mut rx, &recv_cfg.stop, recv_cfg.stats_interval, &mut sink)?;
+    let kernel = KernelView::read(&rx);
     rx.leave_all();
+    let (exit, why) = report::verdict(recv_cfg, &outcome, &sink.diag);
     if cfg.format == ListenFormat::Json {
-        jsonl::write_record(&mut sink.out, &sink.counters.summary_json(&rx, &outcome))?;
+        let mut summary = report::summary_json(&sink.diag, &rx, &outcome, kernel);
+        summary["verdict"] = json!(why.as_deref().unwrap_or("ok"));
+        jsonl::write_record(&mut sink.out, &summary)?;
         sink.out.flush()?;
     } else if !ui.quiet {
         sink.out.flush()?;
-        eprint!("{}", sink.counters.summary_text(&rx, &outcome));
+        eprint!(
+            "{}",
+            report::summary_text(&sink.diag, &rx, &outcome, kernel)
+        );
     }
-    Ok(super::receive_exit(&outcome, &recv_cfg.stop))
+    if let Some(why) = why {
+        if !ui.quiet {
+            eprintln!("mcast: check failed: {why}");
+        }
+    }
+    Ok(exit)
 }
 
 pub fn plural(n: usize, word: &str) -> String {

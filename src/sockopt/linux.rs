@@ -70,7 +70,7 @@ pub const TABLE: &[Row] = &[
         // that has no IPv4 address; getsockopt returns only the in_addr.
         Encoding::IfaceV4,
         OsDefault::Is(Value::Addr(Ipv4Addr::UNSPECIFIED)),
-        "set by index, reads back 0.0.0.0",
+        "if set by index: reads 0.0.0.0",
     ),
     row(
         Opt::MulticastAll,
@@ -195,7 +195,7 @@ pub const TABLE: &[Row] = &[
             key: "net.core.rmem_default",
             stock: 212_992,
         },
-        "reads back 2x; capped by rmem_max",
+        "reads back 2x; rmem_max caps it",
     ),
     row(
         Opt::SndBuf,
@@ -206,7 +206,7 @@ pub const TABLE: &[Row] = &[
             key: "net.core.wmem_default",
             stock: 212_992,
         },
-        "reads back 2x; capped by wmem_max",
+        "reads back 2x; wmem_max caps it",
     ),
     row(
         Opt::ReuseAddr,

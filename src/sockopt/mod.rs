@@ -680,13 +680,16 @@ impl Report {
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if let Some(e) = &self.set_error {
-            notes.push(format!("refused: {}", errno_text(e)));
+            // The name alone keeps the column narrow; stderr has the text.
+            let name = platform::errno_name(e).unwrap_or_else(|| errno_text(e));
+            notes.push(format!("refused: {name}"));
         }
         if let Some(how) = self.request.as_ref().and_then(|r| r.how.clone()) {
             notes.push(how);
         }
         if let Err(e) = &self.value {
-            notes.push(format!("getsockopt: {}", errno_text(e)));
+            let name = platform::errno_name(e).unwrap_or_else(|| errno_text(e));
+            notes.push(format!("getsockopt failed: {name}"));
         }
         if !self.row.note.is_empty() {
             notes.push(self.row.note.to_string());
@@ -811,4 +814,523 @@ pub fn probe(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exit::{classify, Exit};
+
+    fn row(opt: Opt) -> &'static Row {
+        table().iter().find(|r| r.opt == opt).unwrap()
+    }
+
+    fn names(rows: &[&Row]) -> Vec<&'static str> {
+        rows.iter().map(|r| r.name()).collect()
+    }
+
+    const BOTH: [Family; 2] = [Family::V4, Family::V6];
+
+    fn ifaces() -> IfaceTable {
+        let iface = |name: &str, index, v4: &[&str], v6: &[&str]| Iface {
+            name: name.into(),
+            index,
+            v4: v4.iter().map(|a| a.parse().unwrap()).collect(),
+            v6: v6.iter().map(|a| a.parse().unwrap()).collect(),
+            up: true,
+            multicast: true,
+            loopback: false,
+        };
+        IfaceTable::from_ifaces([
+            iface("lo", 1, &["127.0.0.1"], &["::1"]),
+            iface("mc0", 7, &["192.0.2.1", "192.0.2.9"], &["2001:db8::1"]),
+            iface("v6only", 9, &[], &["2001:db8::9"]),
+        ])
+    }
+
+    #[test]
+    fn every_option_has_one_row_and_a_unique_name() {
+        for opt in Opt::ALL {
+            assert_eq!(
+                table().iter().filter(|r| r.opt == opt).count(),
+                1,
+                "{opt:?}"
+            );
+            let clashes = Opt::ALL
+                .iter()
+                .filter(|o| o.name().eq_ignore_ascii_case(opt.name()));
+            assert_eq!(clashes.count(), 1, "{opt:?}");
+        }
+    }
+
+    #[test]
+    fn an_alias_names_at_most_one_option_per_family() {
+        for a in Opt::ALL.iter().flat_map(|o| o.aliases()) {
+            assert_eq!(*a, a.to_ascii_lowercase());
+            assert!(
+                !Opt::ALL.iter().any(|o| o.name().eq_ignore_ascii_case(a)),
+                "{a}"
+            );
+            for f in BOTH {
+                let n = Opt::ALL
+                    .iter()
+                    .filter(|o| o.aliases().contains(a) && o.scope().applies_to(f))
+                    .count();
+                assert!(n <= 1, "{a} names {n} options of {f:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn kernel_names_match_in_any_case() {
+        let rows = lookup(table(), "ip_multicast_ttl", &BOTH).unwrap();
+        assert_eq!(names(&rows), ["IP_MULTICAST_TTL"]);
+        let rows = lookup(table(), "So_RcvBuf", &[Family::V6]).unwrap();
+        assert_eq!(names(&rows), ["SO_RCVBUF"]);
+    }
+
+    #[test]
+    fn aliases_name_the_option_of_each_family() {
+        let rows = lookup(table(), "TTL", &BOTH).unwrap();
+        assert_eq!(names(&rows), ["IP_MULTICAST_TTL", "IPV6_MULTICAST_HOPS"]);
+        let rows = lookup(table(), "ttl", &[Family::V6]).unwrap();
+        assert_eq!(names(&rows), ["IPV6_MULTICAST_HOPS"]);
+        let rows = lookup(table(), "iface", &[Family::V4]).unwrap();
+        assert_eq!(names(&rows), ["IP_MULTICAST_IF"]);
+        let rows = lookup(table(), "tos", &BOTH).unwrap();
+        assert_eq!(names(&rows), ["IP_TOS", "IPV6_TCLASS"]);
+    }
+
+    #[test]
+    fn an_option_of_the_family_left_out_is_bad_input() {
+        let e = lookup(table(), "hops", &[Family::V4]).unwrap_err();
+        assert_eq!(classify(&e), Exit::BadInput);
+        assert_eq!(
+            e.to_string(),
+            "hops (IPV6_MULTICAST_HOPS) is not an option of the IP version chosen; use -6 or neither"
+        );
+        assert!(lookup(table(), "IP_TTL", &[Family::V6]).is_err());
+    }
+
+    #[test]
+    fn unknown_names_list_the_valid_ones() {
+        let e = lookup(table(), "IP_MULTICAST_TTTL", &BOTH).unwrap_err();
+        assert_eq!(classify(&e), Exit::BadInput);
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("unknown option 'IP_MULTICAST_TTTL'; valid names (any case): "),
+            "{msg}"
+        );
+        for opt in Opt::ALL {
+            assert!(msg.contains(opt.name()), "{msg}");
+        }
+        assert!(
+            msg.contains("short aliases: ttl, loop, if, iface, all,"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn an_option_without_a_row_is_unsupported() {
+        let e = lookup(&table()[..1], "ip_multicast_loop", &BOTH).unwrap_err();
+        assert_eq!(classify(&e), Exit::BadInput);
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "ip_multicast_loop is not supported on {}",
+                std::env::consts::OS
+            )
+        );
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse_int("5"), Some(5));
+        assert_eq!(parse_int("-1"), Some(-1));
+        assert_eq!(parse_int("+3"), Some(3));
+        assert_eq!(parse_int("0xb8"), Some(0xb8));
+        assert_eq!(parse_int("0XFF"), Some(255));
+        for bad in ["", "abc", "0x", "1.5", "--1", "5 "] {
+            assert_eq!(parse_int(bad), None, "{bad:?}");
+        }
+    }
+
+    fn set(opt: Opt, value: &str) -> Result<Setting> {
+        parse_setting(row(opt), value, &ifaces()).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn switches_take_words_and_numbers() {
+        for (text, want) in [
+            ("on", 1),
+            ("OFF", 0),
+            ("True", 1),
+            ("false", 0),
+            ("yes", 1),
+            ("No", 0),
+            ("1", 1),
+            ("0", 0),
+        ] {
+            assert_eq!(
+                set(Opt::MulticastLoop, text).unwrap(),
+                Setting::Int(want),
+                "{text}"
+            );
+        }
+        // Any int goes to the kernel: IPv4 turns 2 into 1, IPv6 refuses it.
+        assert_eq!(set(Opt::MulticastLoop, "2").unwrap(), Setting::Int(2));
+        let e = set(Opt::MulticastLoop, "maybe").unwrap_err();
+        assert_eq!(classify(&e), Exit::BadInput);
+        assert_eq!(
+            e.to_string(),
+            "'maybe' is not valid for IP_MULTICAST_LOOP; it takes 0/1, on/off, true/false or yes/no"
+        );
+    }
+
+    #[test]
+    fn integers_out_of_the_kernels_range_still_go_to_the_kernel() {
+        assert_eq!(set(Opt::MulticastTtl, "300").unwrap(), Setting::Int(300));
+        assert_eq!(set(Opt::MulticastTtl, "-1").unwrap(), Setting::Int(-1));
+        let e = set(Opt::MulticastTtl, "abc").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "'abc' is not valid for IP_MULTICAST_TTL; it takes a whole number (decimal or 0x hex)"
+        );
+        let e = set(Opt::RcvBuf, "4294967296").unwrap_err();
+        assert_eq!(classify(&e), Exit::BadInput);
+        assert!(
+            e.to_string()
+                .starts_with("4294967296 does not fit the C int SO_RCVBUF takes"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bytes_must_fit_a_byte() {
+        let byte_row = Row {
+            encoding: Encoding::Byte,
+            ..*row(Opt::MulticastTtl)
+        };
+        let parse = |v| parse_setting(&byte_row, v, &ifaces()).map(|(s, _)| s);
+        assert_eq!(parse("7").unwrap(), Setting::Byte(7));
+        assert_eq!(parse("on").unwrap(), Setting::Byte(1));
+        assert!(parse("300").is_err());
+        assert!(parse("-1").is_err());
+    }
+
+    #[test]
+    fn ipv4_interface_by_address_when_it_has_one_else_by_index() {
+        assert_eq!(
+            set(Opt::MulticastIf, "mc0").unwrap(),
+            Setting::Addr("192.0.2.1".parse().unwrap())
+        );
+        assert_eq!(
+            set(Opt::MulticastIf, "7").unwrap(),
+            Setting::Addr("192.0.2.1".parse().unwrap())
+        );
+        // The address given wins over the interface's first one.
+        assert_eq!(
+            set(Opt::MulticastIf, "192.0.2.9").unwrap(),
+            Setting::Addr("192.0.2.9".parse().unwrap())
+        );
+        assert_eq!(
+            set(Opt::MulticastIf, "2001:db8::1").unwrap(),
+            Setting::Addr("192.0.2.1".parse().unwrap())
+        );
+        let (s, how) = parse_setting(row(Opt::MulticastIf), "v6only", &ifaces()).unwrap();
+        assert_eq!(s, Setting::AddrIndex(9));
+        assert_eq!(
+            how.unwrap(),
+            "v6only has no IPv4 address: set by index 9 (ip_mreqn)"
+        );
+        // Unknown indexes and addresses are the kernel's to judge.
+        assert_eq!(set(Opt::MulticastIf, "42").unwrap(), Setting::AddrIndex(42));
+        assert_eq!(set(Opt::MulticastIf, "0").unwrap(), Setting::AddrIndex(0));
+        assert_eq!(
+            set(Opt::MulticastIf, "198.51.100.1").unwrap(),
+            Setting::Addr("198.51.100.1".parse().unwrap())
+        );
+        let e = set(Opt::MulticastIf, "eth9").unwrap_err();
+        assert_eq!(classify(&e), Exit::BadInput);
+        assert!(e.to_string().contains("lo (1), mc0 (7), v6only (9)"), "{e}");
+    }
+
+    #[test]
+    fn ipv6_interface_by_index() {
+        assert_eq!(set(Opt::MulticastIf6, "mc0").unwrap(), Setting::Index(7));
+        assert_eq!(
+            set(Opt::MulticastIf6, "192.0.2.1").unwrap(),
+            Setting::Index(7)
+        );
+        assert_eq!(
+            set(Opt::MulticastIf6, "2001:db8::9").unwrap(),
+            Setting::Index(9)
+        );
+        assert_eq!(set(Opt::MulticastIf6, "42").unwrap(), Setting::Index(42));
+        let e = set(Opt::MulticastIf6, "198.51.100.1").unwrap_err();
+        assert_eq!(classify(&e), Exit::BadInput);
+        assert!(
+            e.to_string()
+                .starts_with("no interface here has address 198.51.100.1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn encodings_round_trip() {
+        assert_eq!(
+            Value::decode(Encoding::Int, &Setting::Int(-1).encode()),
+            Some(Value::Int(-1))
+        );
+        assert_eq!(
+            Value::decode(Encoding::Bool, &Setting::Int(1).encode()),
+            Some(Value::Int(1))
+        );
+        assert_eq!(
+            Value::decode(Encoding::Byte, &Setting::Byte(64).encode()),
+            Some(Value::Int(64))
+        );
+        assert_eq!(
+            Value::decode(Encoding::IfIndex, &Setting::Index(7).encode()),
+            Some(Value::Index(7))
+        );
+        let a: Ipv4Addr = "192.0.2.1".parse().unwrap();
+        assert_eq!(Setting::Addr(a).encode(), [192, 0, 2, 1]);
+        assert_eq!(
+            Value::decode(Encoding::IfaceV4, &Setting::Addr(a).encode()),
+            Some(Value::Addr(a))
+        );
+        let mreqn = Setting::AddrIndex(7).encode();
+        assert_eq!(mreqn.len(), 12);
+        assert_eq!(mreqn[..8], [0; 8]);
+        assert_eq!(mreqn[8..], 7i32.to_ne_bytes());
+        assert_eq!(Value::decode(Encoding::Int, &[3]), Some(Value::Int(3)));
+        assert_eq!(Value::decode(Encoding::Int, &[1, 2]), None);
+        assert_eq!(Value::decode(Encoding::IfaceV4, &[]), None);
+    }
+
+    #[test]
+    fn values_name_interfaces() {
+        let t = ifaces();
+        assert_eq!(Value::Index(7).display(&t), "7 (mc0)");
+        assert_eq!(Value::Index(0).display(&t), "0");
+        assert_eq!(Value::Index(99).display(&t), "99");
+        assert_eq!(
+            Value::Addr("192.0.2.9".parse().unwrap()).display(&t),
+            "192.0.2.9 (mc0)"
+        );
+        assert_eq!(Value::Addr(Ipv4Addr::UNSPECIFIED).display(&t), "0.0.0.0");
+        assert_eq!(Value::Int(-1).to_json(), json!(-1));
+        assert_eq!(
+            Value::Addr(Ipv4Addr::UNSPECIFIED).to_json(),
+            json!("0.0.0.0")
+        );
+    }
+
+    fn sets(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn plans_one_request_per_family() {
+        let reqs = plan(
+            &sets(&[("ttl", "5"), ("rcvbuf", "65536")]),
+            &BOTH,
+            None,
+            &ifaces(),
+        )
+        .unwrap();
+        let got: Vec<(&str, Family)> = reqs.iter().map(|r| (r.row.name(), r.family)).collect();
+        assert_eq!(
+            got,
+            [
+                ("IP_MULTICAST_TTL", Family::V4),
+                ("IPV6_MULTICAST_HOPS", Family::V6),
+                ("SO_RCVBUF", Family::V4),
+                ("SO_RCVBUF", Family::V6),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_option_set_twice_is_bad_input() {
+        let e = plan(
+            &sets(&[("ttl", "5"), ("IPV6_MULTICAST_HOPS", "3")]),
+            &BOTH,
+            None,
+            &ifaces(),
+        )
+        .unwrap_err();
+        assert_eq!(classify(&e), Exit::BadInput);
+        assert_eq!(
+            e.to_string(),
+            "--set ttl=5 and --set IPV6_MULTICAST_HOPS=3 both set IPV6_MULTICAST_HOPS; set each option once"
+        );
+        // With -4 the same pair does not overlap... but IPV6_* is then out of reach.
+        let e = plan(&sets(&[("ttl", "x")]), &BOTH, None, &ifaces()).unwrap_err();
+        assert_eq!(format!("{e:#}"), "--set ttl=x: 'x' is not valid for IP_MULTICAST_TTL; it takes a whole number (decimal or 0x hex)");
+    }
+
+    #[test]
+    fn dash_i_picks_the_outgoing_interface_unless_set() {
+        let t = ifaces();
+        let mc0 = t.resolve("mc0").unwrap();
+        let reqs = plan(&[], &BOTH, Some(&mc0), &t).unwrap();
+        let got: Vec<(&str, Setting, Option<&str>)> = reqs
+            .iter()
+            .map(|r| (r.row.name(), r.setting, r.origin))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "IP_MULTICAST_IF",
+                    Setting::Addr("192.0.2.1".parse().unwrap()),
+                    Some("-i")
+                ),
+                ("IPV6_MULTICAST_IF", Setting::Index(7), Some("-i")),
+            ]
+        );
+        let reqs = plan(&sets(&[("IP_MULTICAST_IF", "lo")]), &BOTH, Some(&mc0), &t).unwrap();
+        let got: Vec<(&str, Setting, Option<&str>)> = reqs
+            .iter()
+            .map(|r| (r.row.name(), r.setting, r.origin))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("IP_MULTICAST_IF", Setting::Addr(Ipv4Addr::LOCALHOST), None),
+                ("IPV6_MULTICAST_IF", Setting::Index(7), Some("-i")),
+            ]
+        );
+    }
+
+    #[test]
+    fn errno_names_and_text() {
+        let e = io::Error::from_raw_os_error(libc::EINVAL);
+        assert_eq!(errno_text(&e), "EINVAL (Invalid argument)");
+    }
+
+    #[test]
+    fn wraps_on_words() {
+        assert_eq!(wrap_for_test("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap_for_test("unbreakable", 4), ["unbreakable"]);
+        assert!(wrap_for_test("", 10).is_empty());
+    }
+
+    fn wrap_for_test(text: &str, width: usize) -> Vec<String> {
+        render::wrap(text, width)
+    }
+
+    fn report(section: &Section, opt: Opt) -> &Report {
+        section.rows.iter().find(|r| r.row.opt == opt).unwrap()
+    }
+
+    fn value(section: &Section, opt: Opt) -> Value {
+        *report(section, opt).value.as_ref().unwrap()
+    }
+
+    // Opening a socket and setting options sends nothing: safe outside a
+    // namespace. No joins here.
+    #[test]
+    fn a_real_socket_reads_back_what_was_set() {
+        let reqs = plan(
+            &sets(&[
+                ("ttl", "5"),
+                ("loop", "off"),
+                ("rcvbuf", "65536"),
+                ("IP_MULTICAST_ALL", "0"),
+            ]),
+            &[Family::V4],
+            None,
+            &ifaces(),
+        )
+        .unwrap();
+        let s = probe(Family::V4, &reqs, &[], None).unwrap();
+        assert!(!s.failed());
+        assert_eq!(value(&s, Opt::MulticastTtl), Value::Int(5));
+        assert_eq!(value(&s, Opt::MulticastLoop), Value::Int(0));
+        assert_eq!(value(&s, Opt::MulticastAll), Value::Int(0));
+        // Linux doubles the request for its own bookkeeping.
+        assert_eq!(value(&s, Opt::RcvBuf), Value::Int(131_072));
+        // Untouched options read their defaults.
+        assert_eq!(value(&s, Opt::Tos), Value::Int(0));
+        assert_eq!(
+            value(&s, Opt::MulticastIf),
+            Value::Addr(Ipv4Addr::UNSPECIFIED)
+        );
+        assert_eq!(
+            s.rows.len(),
+            table()
+                .iter()
+                .filter(|r| r.opt.scope().applies_to(Family::V4))
+                .count()
+        );
+    }
+
+    #[test]
+    fn a_fresh_socket_reads_the_tables_defaults() {
+        for family in BOTH {
+            let Ok(s) = probe(family, &[], &[], None) else {
+                continue; // IPv6 may be disabled on this host.
+            };
+            for r in &s.rows {
+                assert_eq!(r.value.as_ref().ok(), Some(&r.default), "{}", r.row.name());
+            }
+        }
+    }
+
+    #[test]
+    fn kernel_refusals_are_recorded_not_returned() {
+        let reqs = plan(
+            &sets(&[("IP_MULTICAST_TTL", "300")]),
+            &[Family::V4],
+            None,
+            &ifaces(),
+        )
+        .unwrap();
+        let s = probe(Family::V4, &reqs, &[], None).unwrap();
+        assert!(s.failed());
+        let r = report(&s, Opt::MulticastTtl);
+        assert_eq!(
+            r.set_error.as_ref().and_then(io::Error::raw_os_error),
+            Some(libc::EINVAL)
+        );
+        assert_eq!(
+            r.set_error_line().unwrap(),
+            "IP_MULTICAST_TTL=300: EINVAL (Invalid argument)"
+        );
+        assert_eq!(r.value.as_ref().ok(), Some(&Value::Int(1)));
+        assert_eq!(r.notes()[0], "refused: EINVAL");
+    }
+
+    #[test]
+    fn text_table_fits_and_json_records_carry_a_type() {
+        let reqs = plan(&sets(&[("ttl", "5")]), &[Family::V4], None, &ifaces()).unwrap();
+        let s = probe(Family::V4, &reqs, &[], None).unwrap();
+        let text = render_text(&s, &ifaces());
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("IPv4 UDP socket"));
+        let header = lines.next().unwrap();
+        assert!(
+            header.starts_with("OPTION") && header.ends_with("NOTES"),
+            "{header}"
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("IP_MULTICAST_TTL ") && l.contains(" 5 ")),
+            "{text}"
+        );
+        let records = render_json(&s);
+        assert_eq!(records.len(), s.rows.len());
+        let ttl = records
+            .iter()
+            .find(|r| r["option"] == "IP_MULTICAST_TTL")
+            .unwrap();
+        assert_eq!(ttl["type"], "sockopt");
+        assert_eq!(ttl["family"], "IPv4");
+        assert_eq!(ttl["level"], "IPPROTO_IP");
+        assert_eq!(ttl["value"], 5);
+        assert_eq!(ttl["requested"], "5");
+        assert_eq!(ttl["default"], 1);
+        assert!(ttl["set_error"].is_null());
+    }
 }

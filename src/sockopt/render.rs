@@ -12,7 +12,7 @@ use crate::config::IfaceTable;
 const WIDTH: usize = 100;
 
 /// The text table for one family, with its joins below. Notes wrap in
-/// their own column so the table stays within [`WIDTH`] where it can.
+/// their own column so the table stays within 100 columns where it can.
 pub fn render_text(section: &Section, ifaces: &IfaceTable) -> String {
     let header = ["OPTION", "LEVEL", "VALUE", "REQUESTED", "DEFAULT"];
     let cells: Vec<[String; 5]> = section
@@ -88,7 +88,7 @@ pub fn render_text(section: &Section, ifaces: &IfaceTable) -> String {
 
 /// Word-wraps `text` into lines of at most `width` characters (longer
 /// words stay whole).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {

@@ -1,0 +1,279 @@
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+use super::*;
+use crate::testpacket;
+
+const T0: u64 = 1_800_000_000;
+
+fn groups() -> Vec<Group> {
+    vec![
+        Group {
+            addr: "239.1.1.1".parse().unwrap(),
+            port: 5000,
+            source: None,
+        },
+        Group {
+            addr: "239.1.1.2".parse().unwrap(),
+            port: 5000,
+            source: None,
+        },
+    ]
+}
+
+fn at(ms: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(T0) + Duration::from_millis(ms)
+}
+
+/// A test packet sent at `sent_ms`, received at `recv_ms`.
+fn test_buf(sender: u64, seq: u64, sent_ms: u64, len: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; len];
+    testpacket::write(&mut buf, sender, seq, at(sent_ms));
+    buf
+}
+
+fn packet<'a>(buf: &'a [u8], group: Option<usize>, source: &str, recv_ms: u64) -> Packet<'a> {
+    Packet {
+        time: at(recv_ms),
+        kernel_time: true,
+        source: source.parse().unwrap(),
+        dest: Some("239.1.1.1".parse().unwrap()),
+        port: 5000,
+        group,
+        ifindex: 1,
+        ttl: Some(7),
+        payload: buf,
+        truncated: false,
+        test: testpacket::TestHeader::parse(buf),
+        drops: None,
+    }
+}
+
+/// Sends `seqs` from sender 1 to group 0, 1 ms apart, each arriving
+/// `delay_ms` later.
+fn feed(a: &mut Analyzer, seqs: impl IntoIterator<Item = u64>, delay_ms: u64) {
+    for (i, seq) in seqs.into_iter().enumerate() {
+        let buf = test_buf(1, seq, i as u64, 100);
+        a.record(&packet(
+            &buf,
+            Some(0),
+            "192.0.2.1:4000",
+            i as u64 + delay_ms,
+        ));
+    }
+}
+
+#[test]
+fn test_stream_counters_and_latency() {
+    let mut a = Analyzer::new(&groups());
+    feed(&mut a, [0, 1, 2, 4, 3, 3, 6], 5);
+    assert_eq!(a.streams().len(), 1);
+    let s = &a.streams()[0];
+    assert_eq!(s.sender(), Some(1));
+    assert_eq!((s.received, s.bytes, s.lost()), (7, 700, 1));
+    let t = s.test.as_ref().unwrap();
+    assert_eq!((t.seq.duplicates, t.seq.reordered, t.corrupted), (1, 1, 0));
+    assert_eq!(t.latency.min(), Some(5_000_000));
+    assert_eq!(t.latency.max(), Some(5_000_000));
+    assert_eq!(t.jitter.ns(), Some(0.0), "constant delay, no jitter");
+    assert_eq!(t.latency_clock(), Some("kernel"));
+    assert_eq!(s.rate_pps(), Some(1000.0));
+    assert!((a.loss_pct().unwrap() - 100.0 / 7.0).abs() < 1e-9);
+}
+
+#[test]
+fn latency_is_signed_and_jitter_ignores_clock_offset() {
+    let mut a = Analyzer::new(&groups());
+    // Sender clock 100 ms ahead; transit alternates 1 and 3 ms.
+    for i in 0..200u64 {
+        let buf = test_buf(9, i, 100 + i * 10, 64);
+        let delay = if i % 2 == 0 { 1 } else { 3 };
+        a.record(&packet(&buf, Some(0), "192.0.2.1:4000", i * 10 + delay));
+    }
+    let t = a.streams()[0].test.as_ref().unwrap();
+    assert_eq!(t.latency.max(), Some(-97_000_000));
+    assert_eq!(t.latency.min(), Some(-99_000_000));
+    assert!(t.latency.quantile(0.5).unwrap() < 0);
+    // |D| is always 2 ms, so the running estimate converges on it.
+    let j = t.jitter.ns().unwrap();
+    assert!((j - 2_000_000.0).abs() < 1_000.0, "{j}");
+}
+
+#[test]
+fn streams_are_per_sender_and_group() {
+    let mut a = Analyzer::new(&groups());
+    for (sender, group) in [(1, Some(0)), (1, Some(1)), (2, Some(0)), (1, None)] {
+        for seq in 0..3 {
+            let buf = test_buf(sender, seq, 0, 50);
+            a.record(&packet(&buf, group, "192.0.2.1:4000", 1));
+        }
+    }
+    // Foreign traffic from two hosts on one group.
+    for src in ["192.0.2.7:1", "192.0.2.7:2", "192.0.2.8:1"] {
+        a.record(&packet(b"hello", Some(1), src, 2));
+    }
+    let t = a.totals();
+    assert_eq!((t.streams, t.test_streams, t.foreign_streams), (6, 4, 2));
+    assert_eq!((t.test_packets, t.foreign_packets, t.packets), (12, 3, 15));
+    assert_eq!((t.lost, t.unmatched_packets), (0, 3));
+    let foreign = &a.streams()[4];
+    assert!(foreign.test.is_none());
+    assert_eq!((foreign.received, foreign.bytes), (2, 10));
+    assert_eq!(foreign.loss_pct(), None);
+
+    let views = a.group_views();
+    assert_eq!(views.len(), 2);
+    assert_eq!((views[0].packets, views[0].expected), (6, 6));
+    assert_eq!(views[1].packets, 6);
+    assert_eq!(views[1].last_source, Some("192.0.2.8:1".parse().unwrap()));
+    assert_eq!(views[1].last_ttl, Some(7));
+    assert_eq!(views[1].loss_pct, Some(0.0));
+    assert_eq!(a.unmatched().packets, 3);
+}
+
+#[test]
+fn corrupted_and_truncated() {
+    let mut a = Analyzer::new(&groups());
+    let good = test_buf(1, 0, 0, 100);
+    let mut bad = test_buf(1, 1, 0, 100);
+    bad[60] ^= 1;
+    let cut = test_buf(1, 2, 0, 100);
+    a.record(&packet(&good, Some(0), "192.0.2.1:4000", 1));
+    a.record(&packet(&bad, Some(0), "192.0.2.1:4000", 1));
+    a.record(&packet(&cut[..80], Some(0), "192.0.2.1:4000", 1));
+    let s = &a.streams()[0];
+    let t = s.test.as_ref().unwrap();
+    assert_eq!((t.corrupted, t.truncated), (2, 1));
+    assert_eq!(s.lost(), 0, "damaged packets still arrived");
+    assert_eq!(t.latency.count(), 1, "only intact packets are timed");
+}
+
+#[test]
+fn stream_cap_counts_the_rest_as_overflow() {
+    let mut a = Analyzer::with_max_streams(&groups(), 3);
+    for i in 0..10u8 {
+        let src = format!("10.0.0.{i}:9");
+        a.record(&packet(b"spoof", Some(0), &src, 1));
+    }
+    let t = a.totals();
+    assert_eq!(a.streams().len(), 3);
+    assert_eq!(
+        (t.overflow_packets, t.overflow_bytes, t.packets),
+        (7, 35, 10)
+    );
+    // Known streams keep being counted after the cap is reached.
+    a.record(&packet(b"again", Some(0), "10.0.0.1:9", 2));
+    assert_eq!(a.streams()[1].received, 2);
+    assert!(a.summary_text().contains("beyond the first 3"));
+}
+
+#[test]
+fn one_sender_on_two_groups_is_two_streams() {
+    let mut a = Analyzer::new(&groups());
+    let mut buf = test_buf(5, 0, 0, 64);
+    for seq in 0..200_000u64 {
+        testpacket::write_header(&mut buf, 5, seq, 0, 64);
+        testpacket::fill_padding(&mut buf, seq);
+        a.record(&packet(&buf, Some(seq as usize % 2), "192.0.2.1:4000", 1));
+    }
+    assert_eq!(a.streams().len(), 2);
+    assert_eq!(a.totals().test_packets, 200_000);
+    // Each group saw every other sequence number: half of them lost.
+    assert_eq!(a.totals().lost, 200_000 - 2);
+}
+
+#[test]
+fn summary_json_shape() {
+    let mut a = Analyzer::new(&groups());
+    feed(&mut a, [0, 1, 3], 2);
+    a.record(&packet(b"x", Some(1), "192.0.2.9:53", 5));
+    let v = a.summary_json();
+    assert_eq!(v["type"], "summary");
+    assert_eq!(v["packets"], 4);
+    assert_eq!(v["lost"], 1);
+    assert_eq!(v["loss_pct"], 25.0);
+    let streams = v["streams"].as_array().unwrap();
+    assert_eq!(streams.len(), 2);
+    let s = &streams[0];
+    assert_eq!(s["kind"], "test");
+    assert_eq!(s["group"], "239.1.1.1");
+    assert_eq!(s["sender"], "0000000000000001");
+    assert_eq!(s["source"], "192.0.2.1");
+    assert_eq!(
+        (s["received"].as_u64(), s["lost"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(
+        (s["first_seq"].as_u64(), s["last_seq"].as_u64()),
+        (Some(0), Some(3))
+    );
+    assert_eq!(s["latency_clock"], "kernel");
+    for k in ["min_ms", "avg_ms", "p50_ms", "p99_ms", "max_ms"] {
+        let ms = s["latency"][k].as_f64().unwrap();
+        assert!((ms - 2.0).abs() < 0.05, "{k} {ms}");
+    }
+    assert_eq!(s["latency"]["jitter_ms"], 0.0);
+    assert_eq!(s["first_time"], "2027-01-15T08:00:00.002000000Z");
+    let f = &streams[1];
+    assert_eq!(f["kind"], "foreign");
+    assert_eq!(f["sender"], Value::Null);
+    assert_eq!(f["group"], "239.1.1.2");
+    assert!(f.get("lost").is_none() && f.get("latency").is_none());
+    // One JSON line.
+    assert!(!serde_json::to_string(&v).unwrap().contains('\n'));
+}
+
+#[test]
+fn stats_json_reports_intervals() {
+    let mut a = Analyzer::new(&groups());
+    let start = Instant::now();
+    feed(&mut a, [0, 1, 2, 5], 1);
+    let v = a.stats_json(start + Duration::from_secs(2));
+    assert_eq!(v["type"], "stats");
+    assert_eq!(v["streams"][0]["interval"]["received"], 4);
+    assert_eq!(v["streams"][0]["interval"]["lost"], 2);
+    let second = start + Duration::from_secs(3);
+    feed(&mut a, [6, 7], 1);
+    let v = a.stats_json(second);
+    assert_eq!(v["interval_s"], 1.0);
+    let i = &v["streams"][0]["interval"];
+    assert_eq!(
+        (i["received"].as_u64(), i["lost"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(i["rate_pps"], 2.0);
+    assert_eq!(v["streams"][0]["received"], 6, "totals stay cumulative");
+}
+
+#[test]
+fn summary_text_is_aligned_with_a_clock_note() {
+    let mut a = Analyzer::new(&groups());
+    feed(&mut a, 0..10, 3);
+    a.record(&packet(b"hi", None, "198.51.100.20:1234", 5));
+    let text = a.summary_text();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("11 packets from 2 streams"), "{text}");
+    assert!(lines[1].starts_with("GROUP"));
+    assert!(lines[1].contains("LATENCY MIN/AVG/P99") && lines[1].contains("JITTER"));
+    let row = lines[2];
+    assert!(row.starts_with("239.1.1.1:5000"), "{row}");
+    assert!(row.contains("192.0.2.1 #0000000000000001"));
+    assert!(row.contains("0 (0.00%)"));
+    assert!(row.contains("3.000/3.000/3.000 ms"), "{row}");
+    assert!(lines[3].starts_with("(no group)"));
+    // Right-aligned numbers end in the same column.
+    let received_end = lines[1].find("RECEIVED").unwrap() + "RECEIVED".len();
+    assert_eq!(&row[received_end - 2..received_end], "10");
+    assert!(lines[4].contains("synchronized"));
+}
+
+#[test]
+fn empty_analysis_renders() {
+    let mut a = Analyzer::new(&groups());
+    assert_eq!(a.loss_pct(), None);
+    assert_eq!(a.summary_json()["streams"], Value::Array(vec![]));
+    assert_eq!(a.stats_json(Instant::now())["packets"], 0);
+    assert_eq!(a.summary_text().lines().count(), 1);
+    assert_eq!(a.group_views()[0].loss_pct, None);
+}

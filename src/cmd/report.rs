@@ -1,0 +1,114 @@
+//! What `listen` and `join` share after the packets: per-group counters
+//! and per-stream analysis, the summary in text or JSON, and the verdict
+//! that decides the exit code.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use serde_json::{json, Value};
+
+use crate::analysis::Analyzer;
+use crate::config::ReceiveConfig;
+use crate::exit::Exit;
+use crate::recv::counters::Counters;
+use crate::recv::{Outcome, Packet, Receiver};
+
+/// Everything a receiving command learns from the packets.
+pub struct Diagnostics {
+    pub counters: Counters,
+    pub analyzer: Analyzer,
+}
+
+impl Diagnostics {
+    pub fn new(rx: &Receiver) -> Self {
+        Self {
+            counters: Counters::new(rx),
+            analyzer: Analyzer::new(rx.groups()),
+        }
+    }
+
+    pub fn record(&mut self, p: &Packet<'_>) {
+        self.counters.record(p);
+        self.analyzer.record(p);
+    }
+
+    /// A `stats` record for `--stats-interval` in JSON mode.
+    pub fn stats_json(&mut self, now: Instant) -> Value {
+        self.analyzer.stats_json(now)
+    }
+}
+
+/// What the kernel says about the sockets, read before they are closed.
+#[derive(Debug, Clone, Copy)]
+pub struct KernelView {
+    /// Packets dropped because the receive queue was full.
+    pub drops: u64,
+    /// Receive buffer granted (as the kernel reports it: twice the usable size).
+    pub rcvbuf: usize,
+}
+
+impl KernelView {
+    pub fn read(rx: &Receiver) -> Self {
+        Self {
+            drops: rx.kernel_drops(),
+            rcvbuf: rx.rcvbuf(),
+        }
+    }
+}
+
+pub fn summary_json(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: KernelView) -> Value {
+    let mut v = d.analyzer.summary_json();
+    let groups = d.counters.summary_json(rx, outcome);
+    for key in ["ending", "packets", "elapsed_s", "groups", "silent_groups"] {
+        v[key] = groups[key].clone();
+    }
+    v["kernel_drops"] = json!(k.drops);
+    v["rcvbuf"] = json!(k.rcvbuf);
+    v
+}
+
+pub fn summary_text(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: KernelView) -> String {
+    let mut s = d.counters.summary_text(rx, outcome);
+    if d.analyzer.totals().packets > 0 {
+        s.push_str(&d.analyzer.summary_text());
+    }
+    if k.drops > 0 {
+        let _ = writeln!(
+            s,
+            "the kernel dropped {} packets before mcast read them (receive queue full; \
+             buffer {} bytes): host overload, not network loss; try a larger --rcvbuf",
+            k.drops, k.rcvbuf
+        );
+    }
+    s
+}
+
+/// The exit code, and when it is not success, why.
+pub fn verdict(cfg: &ReceiveConfig, outcome: &Outcome, d: &Diagnostics) -> (Exit, Option<String>) {
+    if !outcome.met(&cfg.stop) {
+        let need = cfg.stop.required().unwrap_or(1);
+        return (
+            Exit::NotDelivered,
+            Some(format!(
+                "{} of {need} packets arrived within the timeout",
+                outcome.packets
+            )),
+        );
+    }
+    if let Some(max) = cfg.max_loss {
+        return match d.analyzer.loss_pct() {
+            Some(loss) if loss > max => (
+                Exit::NotDelivered,
+                Some(format!(
+                    "{loss:.2}% of test packets lost, more than --max-loss {max}%"
+                )),
+            ),
+            Some(_) => (Exit::Success, None),
+            None => (
+                Exit::NotDelivered,
+                Some("no mcast test packets arrived, so loss is unknown (--max-loss)".to_string()),
+            ),
+        };
+    }
+    (Exit::Success, None)
+}
