@@ -56,6 +56,16 @@ impl KernelView {
     }
 }
 
+/// Sequence gaps the network caused: all gaps less what the kernel dropped
+/// on this host's full receive queue (which also shows up as gaps).
+pub fn network_loss(d: &Diagnostics, k: KernelView) -> Option<(u64, f64)> {
+    let t = d.analyzer.totals();
+    (t.expected > 0).then(|| {
+        let lost = t.lost.saturating_sub(k.drops);
+        (lost, lost as f64 * 100.0 / t.expected as f64)
+    })
+}
+
 pub fn summary_json(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: KernelView) -> Value {
     let mut v = d.analyzer.summary_json();
     let groups = d.counters.summary_json(rx, outcome);
@@ -64,6 +74,9 @@ pub fn summary_json(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: Kernel
     }
     v["kernel_drops"] = json!(k.drops);
     v["rcvbuf"] = json!(k.rcvbuf);
+    let net = network_loss(d, k);
+    v["network_lost"] = json!(net.map(|n| n.0));
+    v["network_loss_pct"] = json!(net.map(|n| n.1));
     v
 }
 
@@ -79,12 +92,23 @@ pub fn summary_text(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: Kernel
              buffer {} bytes): host overload, not network loss; try a larger --rcvbuf",
             k.drops, k.rcvbuf
         );
+        if let Some((lost, pct)) = network_loss(d, k) {
+            let _ = writeln!(
+                s,
+                "lost in the network (gaps less kernel drops): {lost} ({pct:.2}%)"
+            );
+        }
     }
     s
 }
 
 /// The exit code, and when it is not success, why.
-pub fn verdict(cfg: &ReceiveConfig, outcome: &Outcome, d: &Diagnostics) -> (Exit, Option<String>) {
+pub fn verdict(
+    cfg: &ReceiveConfig,
+    outcome: &Outcome,
+    d: &Diagnostics,
+    k: KernelView,
+) -> (Exit, Option<String>) {
     if !outcome.met(&cfg.stop) {
         let need = cfg.stop.required().unwrap_or(1);
         return (
@@ -96,7 +120,7 @@ pub fn verdict(cfg: &ReceiveConfig, outcome: &Outcome, d: &Diagnostics) -> (Exit
         );
     }
     if let Some(max) = cfg.max_loss {
-        return match d.analyzer.loss_pct() {
+        return match network_loss(d, k).map(|n| n.1) {
             Some(loss) if loss > max => (
                 Exit::NotDelivered,
                 Some(format!(
