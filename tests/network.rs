@@ -623,3 +623,93 @@ fn root_send_reports_effective_settings() {
         done.stderr
     );
 }
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_listen_survives_interface_flap_and_recreation() {
+    let ns = Netns::new().unwrap();
+    let mut cmd = ns.mcast();
+    cmd.args(["listen", "239.11.1.1", "-i", "mc1", "-d", "8s", "--json"]);
+    let mut listener = ns.spawn(cmd).unwrap();
+    listener
+        .wait_for_group(&ns, ip("239.11.1.1"), JOIN_TIMEOUT)
+        .unwrap();
+    let send = |payload: &str| {
+        let mut send = ns.mcast();
+        send.args([
+            "send",
+            "239.11.1.1",
+            "-i",
+            "mc0",
+            "-c",
+            "2",
+            "--rate",
+            "100",
+            "-q",
+        ]);
+        send.args(["--payload", payload]);
+        let done = run_with_timeout(send, WAIT).unwrap();
+        assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    };
+    // The listener checks its interface once a second.
+    let settle = || std::thread::sleep(Duration::from_millis(1300));
+    send("before");
+    ns.ip(&["link", "set", "mc1", "down"]).unwrap();
+    settle();
+    ns.ip(&["link", "set", "mc1", "up"]).unwrap();
+    settle();
+    send("after-flap");
+    // Deleting one end of a veth deletes both; recreate the pair.
+    ns.ip(&["link", "del", "mc0"]).unwrap();
+    settle();
+    ns.ip(&["link", "add", "mc0", "type", "veth", "peer", "name", "mc1"])
+        .unwrap();
+    ns.add_addr("mc0", "192.0.2.1/24").unwrap();
+    ns.add_addr("mc1", "192.0.2.2/24").unwrap();
+    ns.ip(&["link", "set", "mc0", "up"]).unwrap();
+    ns.ip(&["link", "set", "mc1", "up"]).unwrap();
+    for dev in ["mc0", "mc1"] {
+        ns.sysctl(&format!("net.ipv4.conf.{dev}.accept_local"), "1")
+            .unwrap();
+    }
+    settle();
+    send("after-recreate");
+    listener.interrupt().unwrap();
+    let done = listener.finish(WAIT).unwrap();
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let records = json_lines(&done.stdout);
+    let states: Vec<&str> = records
+        .iter()
+        .filter(|r| r["type"] == "iface")
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
+    // The recreated link may be seen before it is set up: then "up" follows.
+    assert_eq!(
+        states[..4],
+        ["down", "up", "gone", "rejoined"],
+        "{}",
+        done.stderr
+    );
+    assert!(states[4..].iter().all(|s| *s == "up"), "{states:?}");
+    let payloads: Vec<&str> = packets(&records)
+        .iter()
+        .map(|p| p["payload"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        payloads,
+        [
+            "before",
+            "before",
+            "after-flap",
+            "after-flap",
+            "after-recreate",
+            "after-recreate"
+        ]
+    );
+    assert!(done.stderr.contains("mc1 is down"), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("groups joined again"),
+        "{}",
+        done.stderr
+    );
+}

@@ -42,6 +42,22 @@ impl<W: Write> Sink for ListenSink<W> {
         self.out.flush()
     }
 
+    /// Scripts reading JSON see interface changes in the stream itself.
+    fn iface_event(&mut self, event: &recv::IfaceEvent) -> io::Result<()> {
+        if self.format != ListenFormat::Json {
+            return Ok(());
+        }
+        let (iface, state, index) = match event {
+            recv::IfaceEvent::Down(n) => (n, "down", None),
+            recv::IfaceEvent::Up(n) => (n, "up", None),
+            recv::IfaceEvent::Gone(n) => (n, "gone", None),
+            recv::IfaceEvent::Rejoined { name, index } => (name, "rejoined", Some(*index)),
+        };
+        let record = json!({"type": "iface", "iface": iface, "state": state, "index": index});
+        jsonl::write_record(&mut self.out, &record)?;
+        self.out.flush()
+    }
+
     /// `--stats-interval`: a `stats` record in JSON, a table on stderr otherwise.
     fn tick(&mut self, now: Instant) -> io::Result<()> {
         if self.format == ListenFormat::Json {

@@ -394,6 +394,17 @@ pub fn if_index(name: &str) -> Option<u32> {
     getifaddrs::if_nametoindex(name).ok()
 }
 
+/// Whether the interface is administratively and operationally up.
+pub fn if_is_up(name: &str) -> bool {
+    getifaddrs::getifaddrs().is_ok_and(|mut all| {
+        all.any(|i| {
+            i.name == name
+                && i.flags.contains(getifaddrs::InterfaceFlags::UP)
+                && i.flags.contains(getifaddrs::InterfaceFlags::RUNNING)
+        })
+    })
+}
+
 /// An interface's current name, for indexes that appeared after start.
 pub fn if_name(index: u32) -> Option<String> {
     getifaddrs::if_indextoname(index).ok()

@@ -17,7 +17,7 @@ use crate::platform::{self, RecvMeta};
 use crate::signals;
 use crate::testpacket::TestHeader;
 
-pub use sockets::{Joined, Receiver};
+pub use sockets::{IfaceEvent, Joined, Receiver};
 
 /// One received datagram, borrowed from the receive buffer.
 #[derive(Debug, Clone, Copy)]
@@ -54,7 +54,14 @@ pub trait Sink {
     fn tick(&mut self, _now: Instant) -> io::Result<()> {
         Ok(())
     }
+    /// The joined interface went down, came back, or was replaced.
+    fn iface_event(&mut self, _event: &IfaceEvent) -> io::Result<()> {
+        Ok(())
+    }
 }
+
+/// How often the joined interface is checked for flaps.
+const IFACE_CHECK: Duration = Duration::from_secs(1);
 
 /// Why the receive loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +109,7 @@ pub fn run(
     let timeout_at = rule.timeout.map(|d| start + d);
     let duration_at = rule.duration.map(|d| start + d);
     let mut next_tick = tick.map(|t| start + t);
+    let mut next_check = start + IFACE_CHECK;
     let mut buf = vec![0u8; BUF_LEN];
     let mut ctrl = CmsgBuf::default();
     let mut pollfds = Vec::new();
@@ -125,7 +133,14 @@ pub fn run(
                 next_tick = Some(at.max(now - every) + every);
             }
         }
-        let wait = [timeout_at, duration_at, next_tick]
+        if now >= next_check {
+            next_check = now + IFACE_CHECK;
+            if let Some(event) = rx.check_iface() {
+                report_event(&event);
+                sink.iface_event(&event)?;
+            }
+        }
+        let wait = [timeout_at, duration_at, next_tick, Some(next_check)]
             .into_iter()
             .flatten()
             .map(|t| t.saturating_duration_since(now))
@@ -155,6 +170,19 @@ pub fn run(
         packets,
         elapsed: start.elapsed(),
     })
+}
+
+fn report_event(event: &IfaceEvent) {
+    match event {
+        IfaceEvent::Down(n) => {
+            tracing::warn!("{n} is down: nothing can arrive until it is up again")
+        }
+        IfaceEvent::Up(n) => tracing::warn!("{n} is up again; memberships kept"),
+        IfaceEvent::Gone(n) => tracing::warn!("{n} was removed; waiting for it to come back"),
+        IfaceEvent::Rejoined { name, index } => {
+            tracing::warn!("{name} is back (index {index}); groups joined again")
+        }
+    }
 }
 
 /// Builds the event for one datagram: matches it to a configured group and

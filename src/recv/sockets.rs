@@ -63,6 +63,29 @@ pub struct Receiver {
     joined: Vec<Joined>,
     /// Receive buffer the kernel granted (the smallest over the sockets).
     rcvbuf: usize,
+    /// The interface as last seen, to notice it going down or being
+    /// replaced while we listen.
+    watch: Option<Watch>,
+}
+
+/// What is known of the joined interface between checks.
+struct Watch {
+    name: String,
+    up: bool,
+    present: bool,
+}
+
+/// A change of the joined interface, reported to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfaceEvent {
+    Down(String),
+    Up(String),
+    Gone(String),
+    /// Back under the same name with a new index: groups joined again.
+    Rejoined {
+        name: String,
+        index: u32,
+    },
 }
 
 impl Receiver {
@@ -111,7 +134,63 @@ impl Receiver {
             ifindex,
             joined,
             rcvbuf: if granted == usize::MAX { 0 } else { granted },
+            watch: iface.map(|i| Watch {
+                name: i.name.clone(),
+                up: i.up,
+                present: true,
+            }),
         })
+    }
+
+    /// Looks at the joined interface once; returns what changed. Linux
+    /// keeps memberships across down/up, but a deleted interface takes them
+    /// with it, so one recreated under the same name is joined again.
+    pub fn check_iface(&mut self) -> Option<IfaceEvent> {
+        let w = self.watch.as_mut()?;
+        let now = platform::if_index(&w.name);
+        let up = now.is_some() && platform::if_is_up(&w.name);
+        let event = match (w.present, now) {
+            (true, None) => Some(IfaceEvent::Gone(w.name.clone())),
+            (false, Some(index)) => {
+                self.ifindex = index;
+                Some(IfaceEvent::Rejoined {
+                    name: w.name.clone(),
+                    index,
+                })
+            }
+            (true, Some(index)) if index != self.ifindex => {
+                self.ifindex = index;
+                Some(IfaceEvent::Rejoined {
+                    name: w.name.clone(),
+                    index,
+                })
+            }
+            _ if up != w.up => Some(if up {
+                IfaceEvent::Up(w.name.clone())
+            } else {
+                IfaceEvent::Down(w.name.clone())
+            }),
+            _ => None,
+        };
+        w.present = now.is_some();
+        w.up = up;
+        if let Some(IfaceEvent::Rejoined { .. }) = event {
+            self.rejoin();
+        }
+        event
+    }
+
+    fn rejoin(&mut self) {
+        for s in &self.socks {
+            for &m in &s.members {
+                let g = &self.groups[m];
+                match platform::join(&s.sock, g.addr, g.source, self.ifindex) {
+                    Ok(()) => {}
+                    Err(e) if e.raw_os_error() == Some(libc::EADDRINUSE) => {}
+                    Err(e) => warn!("joining {g} again on index {}: {e}", self.ifindex),
+                }
+            }
+        }
     }
 
     /// The receive buffer the kernel granted, as it reports it.
