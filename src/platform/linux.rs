@@ -291,45 +291,132 @@ pub fn rmem_max() -> Option<usize> {
     read_sysctl("/proc/sys/net/core/rmem_max")
 }
 
-/// Receives one datagram without blocking: `WouldBlock` when none is queued.
-pub fn recv(sock: &Socket, buf: &mut [u8], ctrl: &mut CmsgBuf) -> io::Result<RecvMeta> {
-    let mut from = MaybeUninit::<libc::sockaddr_storage>::zeroed();
-    let mut iov = libc::iovec {
-        iov_base: buf.as_mut_ptr().cast(),
-        iov_len: buf.len(),
+/// Datagrams taken per `recvmmsg` call: enough to amortise the syscall
+/// over a burst, small enough that the buffers stay a couple of MiB.
+pub const BATCH: usize = 32;
+
+/// Buffers for one `recvmmsg` call, allocated once and reused, so the
+/// receive path allocates nothing per packet.
+pub struct RecvBatch {
+    bufs: Vec<u8>,
+    buf_len: usize,
+    ctrl: Vec<CmsgBuf>,
+    names: Vec<libc::sockaddr_storage>,
+    iovs: Vec<libc::iovec>,
+    hdrs: Vec<libc::mmsghdr>,
+    metas: Vec<RecvMeta>,
+}
+
+impl RecvBatch {
+    /// Room for `BATCH` datagrams of up to `buf_len` bytes each.
+    pub fn new(buf_len: usize) -> Self {
+        // SAFETY: all-zero is a valid value for these plain C structs.
+        let zero_name: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+        // SAFETY: as above; the pointers are filled in before each call.
+        let zero_hdr: libc::mmsghdr = unsafe { std::mem::zeroed() };
+        Self {
+            bufs: vec![0; buf_len * BATCH],
+            buf_len,
+            ctrl: (0..BATCH).map(|_| CmsgBuf::default()).collect(),
+            names: vec![zero_name; BATCH],
+            iovs: vec![
+                libc::iovec {
+                    iov_base: std::ptr::null_mut(),
+                    iov_len: 0
+                };
+                BATCH
+            ],
+            hdrs: vec![zero_hdr; BATCH],
+            metas: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// Metadata of the datagrams the last call received.
+    pub fn metas(&self) -> &[RecvMeta] {
+        &self.metas
+    }
+
+    /// Payload of datagram `i` of the last call.
+    pub fn payload(&self, i: usize) -> &[u8] {
+        let len = self.metas.get(i).map_or(0, |m| m.len);
+        let start = i * self.buf_len;
+        &self.bufs[start..start + len.min(self.buf_len)]
+    }
+}
+
+/// Receives up to `BATCH` datagrams without blocking (`recvmmsg`);
+/// `WouldBlock` when none is queued.
+pub fn recv_batch(sock: &Socket, b: &mut RecvBatch) -> io::Result<usize> {
+    let base = b.bufs.as_mut_ptr();
+    for i in 0..BATCH {
+        // SAFETY: `i * buf_len` is inside `bufs`, which holds BATCH buffers.
+        b.iovs[i].iov_base = unsafe { base.add(i * b.buf_len) }.cast();
+        b.iovs[i].iov_len = b.buf_len;
+        let h = &mut b.hdrs[i];
+        h.msg_hdr.msg_name = (&mut b.names[i] as *mut libc::sockaddr_storage).cast();
+        h.msg_hdr.msg_namelen = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        h.msg_hdr.msg_iov = &mut b.iovs[i];
+        h.msg_hdr.msg_iovlen = 1;
+        h.msg_hdr.msg_control = b.ctrl[i].0.as_mut_ptr().cast();
+        h.msg_hdr.msg_controllen = b.ctrl[i].0.len();
+        h.msg_hdr.msg_flags = 0;
+        h.msg_len = 0;
+    }
+    // SAFETY: every header points at buffers owned by `b` that outlive the
+    // call, with matching lengths.
+    let n = unsafe {
+        libc::recvmmsg(
+            sock.as_raw_fd(),
+            b.hdrs.as_mut_ptr(),
+            BATCH as libc::c_uint,
+            libc::MSG_DONTWAIT,
+            std::ptr::null_mut(),
+        )
     };
-    // SAFETY: an all-zero msghdr is valid; the pointers set below outlive
-    // the call and their lengths match their buffers.
-    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    msg.msg_name = from.as_mut_ptr().cast();
-    msg.msg_namelen = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-    msg.msg_iov = &mut iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = ctrl.0.as_mut_ptr().cast();
-    msg.msg_controllen = ctrl.0.len();
-    // SAFETY: `msg` describes valid buffers (see above).
-    let n = unsafe { libc::recvmsg(sock.as_raw_fd(), &mut msg, libc::MSG_DONTWAIT) };
     if n < 0 {
         return Err(io::Error::last_os_error());
     }
-    let control_len = msg.msg_controllen.min(ctrl.0.len());
-    let mut info = cmsg::parse(&ctrl.0[..control_len]);
-    info.truncated |= msg.msg_flags & libc::MSG_CTRUNC != 0;
-    // SAFETY: the kernel initialised `msg_namelen` bytes of `from`, and a
-    // zeroed sockaddr_storage is valid for the rest.
-    let source = unsafe {
-        let mut storage = socket2::SockAddrStorage::zeroed();
-        *storage.view_as::<libc::sockaddr_storage>() = from.assume_init();
-        SockAddr::new(storage, msg.msg_namelen)
+    b.metas.clear();
+    for i in 0..n as usize {
+        let h = &b.hdrs[i];
+        let control_len = h.msg_hdr.msg_controllen.min(b.ctrl[i].0.len());
+        let mut info = cmsg::parse(&b.ctrl[i].0[..control_len]);
+        info.truncated |= h.msg_hdr.msg_flags & libc::MSG_CTRUNC != 0;
+        b.metas.push(RecvMeta {
+            len: h.msg_len as usize,
+            truncated: h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0,
+            source: socket_addr(&b.names[i]),
+            info,
+        });
     }
-    .as_socket()
-    .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
-    Ok(RecvMeta {
-        len: n as usize,
-        truncated: msg.msg_flags & libc::MSG_TRUNC != 0,
-        source,
-        info,
-    })
+    Ok(n as usize)
+}
+
+/// The sender's address from a kernel-filled `sockaddr_storage`.
+fn socket_addr(ss: &libc::sockaddr_storage) -> SocketAddr {
+    match ss.ss_family as libc::c_int {
+        libc::AF_INET => {
+            // SAFETY: the family says the storage holds a sockaddr_in, and
+            // sockaddr_storage is large and aligned enough for it.
+            let sin = unsafe { &*(ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
+            SocketAddr::from((
+                std::net::Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr)),
+                u16::from_be(sin.sin_port),
+            ))
+        }
+        libc::AF_INET6 => {
+            // SAFETY: as above, for sockaddr_in6.
+            let sin6 =
+                unsafe { &*(ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>() };
+            SocketAddr::V6(std::net::SocketAddrV6::new(
+                std::net::Ipv6Addr::from(sin6.sin6_addr.s6_addr),
+                u16::from_be(sin6.sin6_port),
+                sin6.sin6_flowinfo,
+                sin6.sin6_scope_id,
+            ))
+        }
+        _ => SocketAddr::from(([0, 0, 0, 0], 0)),
+    }
 }
 
 /// Waits until one of `fds` is readable, or `timeout` passes. Returns the

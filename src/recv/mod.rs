@@ -12,7 +12,6 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::Result;
 
 use crate::config::{Group, StopRule};
-use crate::platform::cmsg::CmsgBuf;
 use crate::platform::{self, RecvMeta};
 use crate::signals;
 use crate::testpacket::TestHeader;
@@ -94,9 +93,9 @@ impl Outcome {
 const BUF_LEN: usize = 65_536;
 /// Longest sleep between stop-flag checks: Ctrl-C is seen this fast.
 const MAX_WAIT: Duration = Duration::from_millis(100);
-/// Packets taken from one socket before serving the next, so one busy
+/// Batches taken from one socket before serving the next, so one busy
 /// group cannot starve the others.
-const BURST: usize = 64;
+const BURST: usize = 4;
 
 /// Receives until the stop rule says so. `tick` drives live views.
 pub fn run(
@@ -110,8 +109,7 @@ pub fn run(
     let duration_at = rule.duration.map(|d| start + d);
     let mut next_tick = tick.map(|t| start + t);
     let mut next_check = start + IFACE_CHECK;
-    let mut buf = vec![0u8; BUF_LEN];
-    let mut ctrl = CmsgBuf::default();
+    let mut batch = platform::RecvBatch::new(BUF_LEN);
     let mut pollfds = Vec::new();
     let mut ready = Vec::new();
     let fds = rx.raw_fds();
@@ -148,17 +146,22 @@ pub fn run(
         platform::wait_readable(&mut pollfds, &fds, wait, &mut ready)?;
         for &i in &ready {
             for _ in 0..BURST {
-                let meta = match platform::recv(rx.socket(i), &mut buf, &mut ctrl) {
-                    Ok(m) => m,
+                let n = match platform::recv_batch(rx.socket(i), &mut batch) {
+                    Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => break,
                     Err(e) => return Err(anyhow::Error::new(e).context("receiving")),
                 };
-                let p = rx.packet(i, &meta, &buf[..meta.len]);
-                sink.packet(&p)?;
-                packets += 1;
-                if rule.count.is_some_and(|n| packets >= n) {
-                    break 'outer Ending::Count;
+                for (k, meta) in batch.metas().iter().enumerate() {
+                    let p = rx.packet(i, meta, batch.payload(k));
+                    sink.packet(&p)?;
+                    packets += 1;
+                    if rule.count.is_some_and(|n| packets >= n) {
+                        break 'outer Ending::Count;
+                    }
+                }
+                if n < platform::BATCH {
+                    break;
                 }
             }
         }
