@@ -206,11 +206,11 @@ _mcast() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json raw hex" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json raw hex none" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "text json raw hex" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json raw hex none" -- "${cur}"))
                     return 0
                     ;;
                 --color)

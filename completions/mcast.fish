@@ -63,7 +63,8 @@ complete -c mcast -n "__fish_mcast_using_subcommand listen" -l rcvbuf -d 'Socket
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -s f -l format -d 'Output format' -r -f -a "text\t'Aligned, human-readable columns'
 json\t'JSON Lines, one record per line (schema in README)'
 raw\t'Payload bytes only, exactly as received'
-hex\t'A header line and a hexdump per packet'"
+hex\t'A header line and a hexdump per packet'
+none\t'No per-packet output: only the summary (and --stats-interval records)'"
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"

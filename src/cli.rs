@@ -152,6 +152,8 @@ pub enum ListenFormat {
     Raw,
     /// A header line and a hexdump per packet
     Hex,
+    /// No per-packet output: only the summary (and --stats-interval records)
+    None,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,7 @@ impl<W: Write> Sink for ListenSink<W> {
             ListenFormat::Json => jsonl::write_packet(out, p, &self.groups, &mut self.names),
             ListenFormat::Hex => output::hex::write_packet(out, p, &self.groups, &mut self.names),
             ListenFormat::Raw => out.write_all(p.payload),
+            ListenFormat::None => Ok(()),
         }
     }
 

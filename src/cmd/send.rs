@@ -229,52 +229,106 @@ fn send_one(
     Ok(())
 }
 
+/// Sends test or fixed packets on schedule. The schedule is absolute (tick
+/// k is due at start + k/rate), so sleeping late never drifts the rate:
+/// whatever fell due meanwhile goes out in one `sendmmsg` burst.
 fn send_paced(sock: &Socket, cfg: &SendConfig, targets: &[SockAddr], sender: u64) -> Result<Stats> {
-    let mut buf = match &cfg.payload {
-        Payload::Test { size } => vec![0u8; *size],
-        Payload::Fixed(p) => p.clone(),
-        Payload::Stdin => Vec::new(),
+    let (size, test) = match &cfg.payload {
+        Payload::Test { size } => (*size, true),
+        Payload::Fixed(p) => (p.len(), false),
+        Payload::Stdin => (0, false),
     };
-    let test = matches!(cfg.payload, Payload::Test { .. });
-    let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
-    let interval = cfg.pace.interval();
+    let mut batch = platform::SendBatch::new(size.max(1));
+    if let Payload::Fixed(p) = &cfg.payload {
+        for i in 0..platform::BATCH {
+            batch.slot_mut(i)[..p.len()].copy_from_slice(p);
+        }
+    }
+    let len = u32::try_from(size).unwrap_or(u32::MAX);
+    // A connected socket needs no address per datagram (see `setup`).
+    let connected = targets.len() == 1;
     let start = Instant::now();
     let end = cfg.duration.map(|d| start + d);
+    let count = cfg.count.unwrap_or(u64::MAX);
     let mut stats = Stats::default();
     let mut seq = 0u64;
-    let mut first = start;
-    while cfg.count.is_none_or(|n| seq < n) {
-        if signals::stop_requested() {
+    let mut first = None;
+    while seq < count && !signals::stop_requested() {
+        let now = Instant::now();
+        if end.is_some_and(|e| now >= e) {
             break;
         }
-        if let Some(iv) = interval {
-            let due = start + iv.mul_f64(seq as f64);
-            if !wait_until(due, end) {
+        let due = match cfg.pace {
+            Pace::Rate(r) => ((now - start).as_secs_f64() * r) as u64 + 1,
+            Pace::Max => u64::MAX,
+        }
+        .min(count);
+        if seq >= due {
+            if let Pace::Rate(r) = cfg.pace {
+                let next = start + Duration::from_secs_f64(seq as f64 / r);
+                if !wait_until(next, end) {
+                    break;
+                }
+            }
+            continue;
+        }
+        let stamp = unix_ns();
+        first.get_or_insert(now);
+        // One burst: everything due, up to one batch of ticks.
+        while seq < due {
+            for to in targets {
+                if batch.is_full() {
+                    flush(sock, &mut batch, &mut stats, len)?;
+                }
+                let dest = (!connected).then_some(to);
+                if let Some(buf) = batch.push(size, dest) {
+                    if test {
+                        testpacket::write_header(buf, sender, seq, stamp, len);
+                        testpacket::fill_padding(buf, seq);
+                    }
+                }
+            }
+            seq += 1;
+            if batch.is_full() {
                 break;
             }
-        } else if end.is_some_and(|e| Instant::now() >= e) {
-            break;
         }
-        if test {
-            testpacket::fill_padding(&mut buf, seq);
-        }
-        if seq == 0 {
-            first = Instant::now();
-        }
-        stats.span = first.elapsed();
-        for to in targets {
-            if test {
-                let now_ns = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos() as u64);
-                testpacket::write_header(&mut buf, sender, seq, now_ns, len);
-            }
-            send_one(sock, cfg, to, &buf, &mut stats)?;
-        }
-        seq += 1;
+        flush(sock, &mut batch, &mut stats, len)?;
+        stats.span = first.map_or(Duration::ZERO, |f: Instant| f.elapsed());
     }
     stats.elapsed = start.elapsed();
     Ok(stats)
+}
+
+fn unix_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// Hands the batch to the kernel. A refusal of the very first packet is an
+/// error worth stopping for (no route, bad source); later ones are
+/// counted and reported in the summary.
+fn flush(sock: &Socket, batch: &mut platform::SendBatch, stats: &mut Stats, len: u32) -> Result<()> {
+    let n = batch.len() as u64;
+    match batch.send(sock) {
+        Ok(sent) => {
+            stats.packets += sent as u64;
+            stats.bytes += sent as u64 * u64::from(len);
+            stats.errors += n - sent as u64;
+        }
+        Err(e) if stats.packets > 0 => {
+            if stats.errors == 0 {
+                warn!("send failed ({e}); counting further failures silently");
+            }
+            stats.errors += n;
+        }
+        Err(e) => {
+            let errno = platform::errno_name(&e).unwrap_or_default();
+            return Err(anyhow::Error::new(e).context(format!("sending: {errno}")));
+        }
+    }
+    Ok(())
 }
 
 /// Sleeps until `due` in short steps, watching the stop flag and the end

@@ -63,6 +63,8 @@ pub enum ListenFormat {
     Json,
     Raw,
     Hex,
+    /// Summary only.
+    None,
 }
 
 #[derive(Debug, Clone)]
@@ -261,6 +263,7 @@ pub fn listen(args: &cli::ListenArgs) -> Result<ListenConfig> {
             cli::ListenFormat::Json => ListenFormat::Json,
             cli::ListenFormat::Raw => ListenFormat::Raw,
             cli::ListenFormat::Hex => ListenFormat::Hex,
+            cli::ListenFormat::None => ListenFormat::None,
         }
     };
     Ok(ListenConfig {

@@ -392,13 +392,128 @@ pub fn recv_batch(sock: &Socket, b: &mut RecvBatch) -> io::Result<usize> {
     Ok(n as usize)
 }
 
+/// Datagrams prepared for one `sendmmsg` call, in buffers allocated once.
+pub struct SendBatch {
+    bufs: Vec<u8>,
+    slot: usize,
+    lens: Vec<usize>,
+    /// Destination per datagram; `None` on a connected socket.
+    dests: Vec<Option<SockAddr>>,
+    iovs: Vec<libc::iovec>,
+    hdrs: Vec<libc::mmsghdr>,
+    used: usize,
+}
+
+impl SendBatch {
+    /// Room for `BATCH` datagrams of up to `slot` bytes.
+    pub fn new(slot: usize) -> Self {
+        // SAFETY: all-zero is a valid mmsghdr; pointers are set before use.
+        let zero_hdr: libc::mmsghdr = unsafe { std::mem::zeroed() };
+        Self {
+            bufs: vec![0; slot * BATCH],
+            slot,
+            lens: vec![0; BATCH],
+            dests: vec![None; BATCH],
+            iovs: vec![
+                libc::iovec {
+                    iov_base: std::ptr::null_mut(),
+                    iov_len: 0
+                };
+                BATCH
+            ],
+            hdrs: vec![zero_hdr; BATCH],
+            used: 0,
+        }
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.used == BATCH
+    }
+
+    pub fn len(&self) -> usize {
+        self.used
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.used == 0
+    }
+
+    /// The next datagram's buffer, `len` bytes long (at most the slot size),
+    /// still holding whatever it held last time, so fixed parts need not be
+    /// rewritten. `None` when the batch is full.
+    pub fn push(&mut self, len: usize, dest: Option<&SockAddr>) -> Option<&mut [u8]> {
+        if self.is_full() {
+            return None;
+        }
+        let i = self.used;
+        self.used += 1;
+        self.lens[i] = len.min(self.slot);
+        self.dests[i] = dest.cloned();
+        let start = i * self.slot;
+        Some(&mut self.bufs[start..start + self.lens[i]])
+    }
+
+    /// The buffer of slot `i`, for filling it once before the first batch.
+    pub fn slot_mut(&mut self, i: usize) -> &mut [u8] {
+        let start = i * self.slot;
+        &mut self.bufs[start..start + self.slot]
+    }
+
+    /// Sends every prepared datagram; returns how many the kernel took
+    /// (the rest are dropped from the batch: the caller counts them as
+    /// errors) and empties the batch.
+    pub fn send(&mut self, sock: &Socket) -> io::Result<usize> {
+        let n = self.used;
+        self.used = 0;
+        if n == 0 {
+            return Ok(0);
+        }
+        let base = self.bufs.as_mut_ptr();
+        for i in 0..n {
+            // SAFETY: slot `i` lies inside `bufs`.
+            self.iovs[i].iov_base = unsafe { base.add(i * self.slot) }.cast();
+            self.iovs[i].iov_len = self.lens[i];
+            let h = &mut self.hdrs[i];
+            match &self.dests[i] {
+                Some(d) => {
+                    h.msg_hdr.msg_name = d.as_ptr() as *mut libc::c_void;
+                    h.msg_hdr.msg_namelen = d.len();
+                }
+                None => {
+                    h.msg_hdr.msg_name = std::ptr::null_mut();
+                    h.msg_hdr.msg_namelen = 0;
+                }
+            }
+            h.msg_hdr.msg_iov = &mut self.iovs[i];
+            h.msg_hdr.msg_iovlen = 1;
+            h.msg_hdr.msg_control = std::ptr::null_mut();
+            h.msg_hdr.msg_controllen = 0;
+        }
+        // SAFETY: the first `n` headers point at live buffers and addresses
+        // owned by `self`.
+        let sent = unsafe {
+            libc::sendmmsg(
+                sock.as_raw_fd(),
+                self.hdrs.as_mut_ptr(),
+                n as libc::c_uint,
+                0,
+            )
+        };
+        if sent < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(sent as usize)
+    }
+}
+
 /// The sender's address from a kernel-filled `sockaddr_storage`.
 fn socket_addr(ss: &libc::sockaddr_storage) -> SocketAddr {
     match ss.ss_family as libc::c_int {
         libc::AF_INET => {
             // SAFETY: the family says the storage holds a sockaddr_in, and
             // sockaddr_storage is large and aligned enough for it.
-            let sin = unsafe { &*(ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
+            let sin =
+                unsafe { &*(ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
             SocketAddr::from((
                 std::net::Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr)),
                 u16::from_be(sin.sin_port),
