@@ -57,12 +57,46 @@ pub struct Stamp {
     len: usize,
 }
 
+thread_local! {
+    /// The date and time of day of the last second formatted: packets come
+    /// many per second, and formatting a calendar date is the slow part.
+    static SECOND: std::cell::Cell<(u64, [u8; 20])> = const { std::cell::Cell::new((u64::MAX, [0; 20])) };
+}
+
 impl Stamp {
     /// RFC 3339 in UTC with nanoseconds: `2026-11-22T02:17:01.123456789Z`.
     pub fn rfc3339(t: SystemTime) -> Self {
         let mut buf = [0u8; 40];
+        // Nothing here is before 1970 (kernel clocks, u64 sender stamps);
+        // clamp rather than trust that, since humantime panics on it.
+        let since = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let t = std::time::UNIX_EPOCH + since;
+        let secs = since.as_secs();
+        let (cached, mut prefix) = SECOND.get();
+        if cached != secs {
+            // `YYYY-MM-DDTHH:MM:SSZ` -> keep the first 19 bytes, add '.'.
+            let mut cur = Cursor::new(&mut prefix[..]);
+            let _ = write!(cur, "{}", humantime::format_rfc3339_seconds(t));
+            if cur.position() != 20 {
+                return Self::slow(t);
+            }
+            prefix[19] = b'.';
+            SECOND.set((secs, prefix));
+        }
+        buf[..20].copy_from_slice(&prefix);
+        let mut nanos = since.subsec_nanos();
+        for i in (20..29).rev() {
+            buf[i] = b'0' + (nanos % 10) as u8;
+            nanos /= 10;
+        }
+        buf[29] = b'Z';
+        Self { buf, len: 30 }
+    }
+
+    /// Not the usual 20-byte date: let humantime format it whole.
+    fn slow(t: SystemTime) -> Self {
+        let mut buf = [0u8; 40];
         let mut cur = Cursor::new(&mut buf[..]);
-        // 30 bytes always fit in 40; a failure would leave an empty stamp.
         let _ = write!(cur, "{}", humantime::format_rfc3339_nanos(t));
         let len = cur.position() as usize;
         Self { buf, len }
@@ -93,6 +127,24 @@ pub fn write_sender(out: &mut impl Write, sender: u64) -> io::Result<()> {
 mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn cached_stamps_match_humantime() {
+        for ns in [
+            0u64,
+            1,
+            999_999_999,
+            1_000_000_000,
+            1_795_000_000_123_456_789,
+            1_795_000_001_000_000_007,
+        ] {
+            let t = UNIX_EPOCH + Duration::from_nanos(ns);
+            assert_eq!(
+                Stamp::rfc3339(t).as_str(),
+                humantime::format_rfc3339_nanos(t).to_string()
+            );
+        }
+    }
 
     #[test]
     fn stamps() {
