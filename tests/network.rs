@@ -170,8 +170,14 @@ fn root_ssm_accepts_the_chosen_source_only() {
     ns.add_addr("mc0", "192.0.2.3/24").unwrap();
     ns.add_addr("mc0", "2001:db8::3/64").unwrap();
     for (group, port, good, bad, gaddr) in [
-        ("232.1.1.1", "5001", "192.0.2.1", "192.0.2.3", "232.1.1.1"),
-        ("[ff35::1]", "5001", "2001:db8::1", "2001:db8::3", "ff35::1"),
+        ("239.12.1.1", "5001", "192.0.2.1", "192.0.2.3", "239.12.1.1"),
+        (
+            "[ff15::12:1]",
+            "5001",
+            "2001:db8::1",
+            "2001:db8::3",
+            "ff15::12:1",
+        ),
     ] {
         let target = format!("{group}:{port}");
         let ssm = format!("{good},{target}");

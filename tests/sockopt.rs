@@ -289,7 +289,7 @@ fn root_ipv6_and_ssm_joins_succeed() -> io::Result<()> {
             "--join",
             "ff15::1",
             "--join",
-            "192.0.2.2,232.1.1.1",
+            "192.0.2.2,239.12.2.1",
             "--format",
             "json",
         ],

@@ -72,6 +72,7 @@ pub fn summary_json(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: Kernel
     for key in ["ending", "packets", "elapsed_s", "groups", "silent_groups"] {
         v[key] = groups[key].clone();
     }
+    v["other_iface_packets"] = json!(outcome.other_iface);
     v["kernel_drops"] = json!(k.drops);
     v["rcvbuf"] = json!(k.rcvbuf);
     let net = network_loss(d, k);
@@ -84,6 +85,14 @@ pub fn summary_text(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: Kernel
     let mut s = d.counters.summary_text(rx, outcome);
     if d.analyzer.totals().packets > 0 {
         s.push_str(&d.analyzer.summary_text());
+    }
+    if outcome.other_iface > 0 {
+        let _ = writeln!(
+            s,
+            "{} packets for these groups arrived on other interfaces and were ignored \
+             (another socket on this host joined them there)",
+            outcome.other_iface
+        );
     }
     if k.drops > 0 {
         let _ = writeln!(

@@ -309,7 +309,12 @@ fn unix_ns() -> u64 {
 /// Hands the batch to the kernel. A refusal of the very first packet is an
 /// error worth stopping for (no route, bad source); later ones are
 /// counted and reported in the summary.
-fn flush(sock: &Socket, batch: &mut platform::SendBatch, stats: &mut Stats, len: u32) -> Result<()> {
+fn flush(
+    sock: &Socket,
+    batch: &mut platform::SendBatch,
+    stats: &mut Stats,
+    len: u32,
+) -> Result<()> {
     let n = batch.len() as u64;
     match batch.send(sock) {
         Ok(sent) => {
@@ -432,7 +437,10 @@ fn report(cfg: &SendConfig, stats: &Stats, ui: Ui) -> Result<()> {
 fn send_error(e: io::Error, g: &Group) -> anyhow::Error {
     let hint = match e.raw_os_error() {
         Some(libc::ENETUNREACH) => " (no route for the group: give --iface)",
-        Some(libc::EADDRNOTAVAIL) => " (the --bind address is not usable for this group)",
+        Some(libc::EADDRNOTAVAIL) => {
+            " (no usable source address: does the interface have an address of this family, \
+             and does --bind match it?)"
+        }
         _ => "",
     };
     let errno = platform::errno_name(&e).unwrap_or_default();

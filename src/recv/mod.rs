@@ -79,6 +79,9 @@ pub enum Ending {
 pub struct Outcome {
     pub ending: Ending,
     pub packets: u64,
+    /// Datagrams that arrived on another interface than the one joined
+    /// (ignored: see `run`).
+    pub other_iface: u64,
     pub elapsed: Duration,
 }
 
@@ -114,6 +117,7 @@ pub fn run(
     let mut ready = Vec::new();
     let fds = rx.raw_fds();
     let mut packets = 0u64;
+    let mut other_iface = 0u64;
     let ending = 'outer: loop {
         let now = Instant::now();
         if signals::stop_requested() {
@@ -144,6 +148,8 @@ pub fn run(
             .map(|t| t.saturating_duration_since(now))
             .fold(MAX_WAIT, Duration::min);
         platform::wait_readable(&mut pollfds, &fds, wait, &mut ready)?;
+        // After the interface check: a recreated interface has a new index.
+        let joined_on = rx.ifindex();
         for &i in &ready {
             for _ in 0..BURST {
                 let n = match platform::recv_batch(rx.socket(i), &mut batch) {
@@ -153,6 +159,17 @@ pub fn run(
                     Err(e) => return Err(anyhow::Error::new(e).context("receiving")),
                 };
                 for (k, meta) in batch.metas().iter().enumerate() {
+                    // Linux matches an IPv6 socket's memberships by group
+                    // only, not by the interface joined on: keep to --iface.
+                    if joined_on != 0 && meta.info.ifindex != 0 && meta.info.ifindex != joined_on {
+                        other_iface += 1;
+                        tracing::debug!(
+                            "ignored a datagram from {} on interface index {} (joined on {joined_on})",
+                            meta.source,
+                            meta.info.ifindex
+                        );
+                        continue;
+                    }
                     let p = rx.packet(i, meta, batch.payload(k));
                     sink.packet(&p)?;
                     packets += 1;
@@ -171,6 +188,7 @@ pub fn run(
     Ok(Outcome {
         ending,
         packets,
+        other_iface,
         elapsed: start.elapsed(),
     })
 }

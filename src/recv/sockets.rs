@@ -193,6 +193,11 @@ impl Receiver {
         }
     }
 
+    /// The interface the groups are joined on; 0 when the kernel chose.
+    pub fn ifindex(&self) -> u32 {
+        self.ifindex
+    }
+
     /// The receive buffer the kernel granted, as it reports it.
     pub fn rcvbuf(&self) -> usize {
         self.rcvbuf

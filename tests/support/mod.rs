@@ -13,6 +13,7 @@
 #![allow(dead_code)]
 
 pub mod impair;
+pub mod lab;
 
 use std::io::{self, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
