@@ -111,13 +111,14 @@ on() {
 measured() {
   local stat=$1 cpu=$2
   shift 2
-  rm -f "$stat" # pid_of must not read the previous run's
+  rm -f "$stat"
   on "$cpu" "$BIN/runstat" "$stat" "$@"
 }
 
 stat_get() { awk -v k="$2" '{for (i = 1; i < NF; i++) if ($i == k) print $(i + 1)}' "$1"; }
 
-# The pid runstat wrote; waits for the file to appear.
+# The pid runstat wrote; waits for the file to appear. The caller removes
+# the previous run's file *before* starting the command in the background.
 pid_of() {
   for _ in $(seq 100); do
     if [ -s "$1" ]; then
@@ -235,18 +236,24 @@ bench_send_flat() {
 # then bursts shows up as empty and overfull milliseconds.
 # ---------------------------------------------------------------------------
 
-# smoothness TEST TOOL HISTFILE: records the coefficient of variation of the
-# per-ms counts and the fullest and emptiest millisecond over their mean,
-# leaving out the first and last (partial) milliseconds.
+# smoothness TEST TOOL HISTFILE: from the per-ms counts, leaving out the
+# first and last (partial) milliseconds, records their coefficient of
+# variation (cv), their 99th percentile over the mean (p99mean: is any
+# part of the run bursty), and the fullest and emptiest millisecond over
+# the mean (a single scheduler hiccup of the VM shows there).
 smoothness() {
-  awk -v t="$1" -v o="$2" 'NR > 1 { c[n++] = $1 } END {
-      n--;                                   # the last millisecond is partial
-      if (n < 10) { printf "%s\t%s\tcv\tnan\n%s\t%s\tmaxmean\tnan\n%s\t%s\tminmean\tnan\n", t, o, t, o, t, o; exit }
-      for (i = 0; i < n; i++) { s += c[i]; if (i == 0 || c[i] > mx) mx = c[i]; if (i == 0 || c[i] < mn) mn = c[i] }
-      m = s / n
-      for (i = 0; i < n; i++) v += (c[i] - m) ^ 2
-      printf "%s\t%s\tcv\t%.4f\n%s\t%s\tmaxmean\t%.3f\n%s\t%s\tminmean\t%.3f\n", t, o, sqrt(v / n) / m, t, o, mx / m, t, o, mn / m
-    }' "$3" >>"$RESULTS"
+  sed '1d;$d' "$3" | sort -n | awk -v t="$1" -v o="$2" '
+    { c[NR] = $1; s += $1; q += $1 * $1 }
+    END {
+      if (NR < 10) { cv = p99 = mx = mn = "nan" }
+      else {
+        m = s / NR; sd = sqrt(q / NR - m * m)
+        cv = sprintf("%.4f", sd / m); p99 = sprintf("%.3f", c[int(NR * 0.99)] / m)
+        mx = sprintf("%.3f", c[NR] / m); mn = sprintf("%.3f", c[1] / m)
+      }
+      printf "%s\t%s\tcv\t%s\n%s\t%s\tp99mean\t%s\n", t, o, cv, t, o, p99
+      printf "%s\t%s\tmaxmean\t%s\n%s\t%s\tminmean\t%s\n", t, o, mx, t, o, mn
+    }' >>"$RESULTS"
 }
 
 bench_paced() {
@@ -284,8 +291,10 @@ bench_listen_pipe() {
     sleep 0.3
     send_iperf listen_tx "$G_LISTEN" "$P_LISTEN" 64 "$PACED_PPS" "$PACED_S"
     wait
+    # iperf 2.1's "Sent N datagrams" is the closing datagram's number plus
+    # one: N-1 datagrams were on the wire (data ids 1..N-2, then the FIN).
     local sent got
-    sent=$(awk '/Sent [0-9]+ datagrams/ {for (i = 1; i <= NF; i++) if ($i == "Sent") print $(i + 1)}' "$OUT/tx.out")
+    sent=$(awk '/Sent [0-9]+ datagrams/ {for (i = 1; i <= NF; i++) if ($i == "Sent") print $(i + 1) - 1}' "$OUT/tx.out")
     got=$(json_field "$out" packets)
     record listen mcast loss "$(awk -v s="$sent" -v g="$got" 'BEGIN { l = (s - g) / s * 100; print (l < 0 ? 0 : l) }')"
     record listen mcast cpu "$(cpu_per_mpkt "$st" "$got")"
@@ -315,6 +324,7 @@ DRAIN_PACKETS=120000 # at ~830 B of kernel memory each, fits in 128 MiB
 
 drain_once() {
   local mode=$1 st=$OUT/rx.stat out=$OUT/rx.out
+  rm -f "$st"
   case $mode in
     json)
       measured "$st" "$RX_CPU" "$MCAST" listen "$G_DRAIN:$P_DRAIN" -i lo -q --rcvbuf 64M -d 30s --json |
@@ -364,6 +374,7 @@ bench_drain() {
 bench_memory() {
   local st=$OUT/rx.stat out=$OUT/rx.out
   log "   memory: listen --json for ${MEM_S}s at full speed"
+  rm -f "$st"
   measured "$st" "$RX_CPU" "$MCAST" listen "$G_MEM:$P_MEM" -i lo -q --json -d "$((MEM_S + 1))s" |
     on "$TX_CPU" tail -n 1 >"$out" &
   local pid
@@ -483,11 +494,14 @@ print_table() {
   row "send --rate 100000: achieved packets/s" "$(fmt "$(median paced mcast pps)" n)" asked "$(fmt "$PACED_PPS" n)" \
     "$rate_ratio" "+- 1%" "$(judge "$rate_ratio" +- 0.01)"
   compare "send --rate 100000: CPU s/Mpkt" paced cpu iperf2 "<" 1
-  # Smoothness: per-ms counts. A pacer bursting every few ms has empty ms
-  # (min/mean 0) and overfull ones; 100 packets/ms asked. Targets: CV of the
-  # per-ms counts at most 0.25, no millisecond above twice the mean.
+  # Smoothness: packets per millisecond (100 asked). A pacer that sleeps
+  # long and then bursts has empty and overfull milliseconds. Targets: CV
+  # of the per-ms counts <= 0.25 and the 99th percentile <= 1.5x the mean;
+  # the extremes are shown for information (one VM hiccup sets them).
   absolute "send --rate 100000: per-ms CV" paced mcast cv "<=" 0.25 "" "iperf2 $(fmt "$(median paced iperf2 cv)")"
-  absolute "send --rate 100000: fullest ms / mean" paced mcast maxmean "<=" 2 "" "iperf2 $(fmt "$(median paced iperf2 maxmean)")"
+  absolute "send --rate 100000: p99 ms / mean" paced mcast p99mean "<=" 1.5 "" "iperf2 $(fmt "$(median paced iperf2 p99mean)")"
+  row "send --rate 100000: fullest ms / mean" "$(fmt "$(median paced mcast maxmean)")" iperf2 \
+    "$(fmt "$(median paced iperf2 maxmean)")" "" "(info)" ""
   row "send --rate 100000: emptiest ms / mean" "$(fmt "$(median paced mcast minmean)")" iperf2 \
     "$(fmt "$(median paced iperf2 minmean)")" "" "(info)" ""
   # Loss: a difference in percentage points, not a ratio (both are often 0).

@@ -114,7 +114,7 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let outcome = recv::run(&mut rx, &recv_cfg.stop, Some(tick), &mut sink)?;
     let kernel = KernelView::read(&rx);
     rx.leave_all();
-    let (exit, why) = report::verdict(recv_cfg, &outcome, &sink.diag, kernel);
+    let (exit, why) = report::verdict(recv_cfg, &outcome, &sink.diag);
     if !ui.quiet {
         eprint!(
             "{}",

@@ -116,7 +116,7 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let outcome = recv::run(&mut rx, &recv_cfg.stop, recv_cfg.stats_interval, &mut sink)?;
     let kernel = KernelView::read(&rx);
     rx.leave_all();
-    let (exit, why) = report::verdict(recv_cfg, &outcome, &sink.diag, kernel);
+    let (exit, why) = report::verdict(recv_cfg, &outcome, &sink.diag);
     if cfg.format == ListenFormat::Json {
         let mut summary = report::summary_json(&sink.diag, &rx, &outcome, kernel);
         summary["verdict"] = json!(why.as_deref().unwrap_or("ok"));

@@ -56,12 +56,13 @@ impl KernelView {
     }
 }
 
-/// Sequence gaps the network caused: all gaps less what the kernel dropped
-/// on this host's full receive queue (which also shows up as gaps).
-pub fn network_loss(d: &Diagnostics, k: KernelView) -> Option<(u64, f64)> {
+/// Sequence gaps the network caused: all gaps less the kernel drops that
+/// fell between packets we read (those show as gaps too). Drops after the
+/// last packet read leave no gap, so they are not subtracted.
+pub fn network_loss(d: &Diagnostics, outcome: &Outcome) -> Option<(u64, f64)> {
     let t = d.analyzer.totals();
     (t.expected > 0).then(|| {
-        let lost = t.lost.saturating_sub(k.drops);
+        let lost = t.lost.saturating_sub(outcome.drops_between);
         (lost, lost as f64 * 100.0 / t.expected as f64)
     })
 }
@@ -75,7 +76,7 @@ pub fn summary_json(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: Kernel
     v["other_iface_packets"] = json!(outcome.other_iface);
     v["kernel_drops"] = json!(k.drops);
     v["rcvbuf"] = json!(k.rcvbuf);
-    let net = network_loss(d, k);
+    let net = network_loss(d, outcome);
     v["network_lost"] = json!(net.map(|n| n.0));
     v["network_loss_pct"] = json!(net.map(|n| n.1));
     v
@@ -101,7 +102,7 @@ pub fn summary_text(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: Kernel
              buffer {} bytes): host overload, not network loss; try a larger --rcvbuf",
             k.drops, k.rcvbuf
         );
-        if let Some((lost, pct)) = network_loss(d, k) {
+        if let Some((lost, pct)) = network_loss(d, outcome) {
             let _ = writeln!(
                 s,
                 "lost in the network (gaps less kernel drops): {lost} ({pct:.2}%)"
@@ -112,12 +113,7 @@ pub fn summary_text(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: Kernel
 }
 
 /// The exit code, and when it is not success, why.
-pub fn verdict(
-    cfg: &ReceiveConfig,
-    outcome: &Outcome,
-    d: &Diagnostics,
-    k: KernelView,
-) -> (Exit, Option<String>) {
+pub fn verdict(cfg: &ReceiveConfig, outcome: &Outcome, d: &Diagnostics) -> (Exit, Option<String>) {
     if !outcome.met(&cfg.stop) {
         let need = cfg.stop.required().unwrap_or(1);
         return (
@@ -129,7 +125,7 @@ pub fn verdict(
         );
     }
     if let Some(max) = cfg.max_loss {
-        return match network_loss(d, k).map(|n| n.1) {
+        return match network_loss(d, outcome).map(|n| n.1) {
             Some(loss) if loss > max => (
                 Exit::NotDelivered,
                 Some(format!(

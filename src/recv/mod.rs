@@ -82,6 +82,9 @@ pub struct Outcome {
     /// Datagrams that arrived on another interface than the one joined
     /// (ignored: see `run`).
     pub other_iface: u64,
+    /// Kernel drops that happened before the last packet read on each
+    /// socket (`SO_RXQ_OVFL`): the ones that left sequence gaps.
+    pub drops_between: u64,
     pub elapsed: Duration,
 }
 
@@ -118,6 +121,9 @@ pub fn run(
     let fds = rx.raw_fds();
     let mut packets = 0u64;
     let mut other_iface = 0u64;
+    // Per socket, the kernel's drop count as of the last packet read: drops
+    // up to then sit between packets, so they show as sequence gaps.
+    let mut drops_seen = vec![0u32; fds.len()];
     let ending = 'outer: loop {
         let now = Instant::now();
         if signals::stop_requested() {
@@ -170,6 +176,9 @@ pub fn run(
                         );
                         continue;
                     }
+                    if let Some(d) = meta.info.drops {
+                        drops_seen[i] = drops_seen[i].max(d);
+                    }
                     let p = rx.packet(i, meta, batch.payload(k));
                     sink.packet(&p)?;
                     packets += 1;
@@ -189,6 +198,7 @@ pub fn run(
         ending,
         packets,
         other_iface,
+        drops_between: drops_seen.iter().map(|&d| u64::from(d)).sum(),
         elapsed: start.elapsed(),
     })
 }
