@@ -637,3 +637,51 @@ fn root_sender_restart_is_a_second_stream() {
     }
     assert_ne!(streams[0]["sender"], streams[1]["sender"], "{s}");
 }
+
+/// Drops after the last packet read leave no sequence gap, so they must not
+/// excuse real network loss: the gaps nftables made stay network loss.
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_drops_at_the_end_do_not_hide_network_loss() {
+    require_root!();
+    let ns = Netns::new().unwrap();
+    let loss = Loss::install(&ns, "mc1", 10).unwrap();
+    let group = "239.38.0.1:5000";
+    let mut listener = listen(
+        &ns,
+        group,
+        &["--rcvbuf", "64K", "--json", "--max-loss", "1"],
+    );
+    // Paused for the whole send: the queue keeps the first ~150 packets
+    // (with ~15 network gaps among them) and the kernel drops the rest.
+    let paused = impair::pause(listener.id()).unwrap();
+    let args = [group, "-c", "3000", "-s", "100", "--rate", "max"];
+    send(&ns, &args);
+    paused.resume().unwrap();
+    wait_until(
+        ACCOUNT,
+        || {
+            let mib = udp_mib(&ns)?;
+            Ok(mib.in_datagrams + mib.rcvbuf_errors + loss.dropped()? >= 3000)
+        },
+        || format!("not all accounted for: {:?}", udp_mib(&ns)),
+    );
+    let done = stop(&mut listener);
+    let s = summary_of(&done.stdout);
+    let shown = format!("{s}");
+    assert!(num(&s, "kernel_drops") > 1000, "{shown}");
+    let lost = num(&s, "lost");
+    assert!(
+        lost > 0,
+        "no network loss among the queued packets: {shown}"
+    );
+    assert_eq!(num(&s, "network_lost"), lost, "{shown}");
+    assert_eq!(done.code(), Some(1), "{}", done.stderr);
+    assert!(
+        s["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("more than --max-loss 1%"),
+        "{shown}"
+    );
+}
