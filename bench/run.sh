@@ -12,7 +12,7 @@
 # could not run.
 #
 # usage: bench/run.sh            (as root, or where user namespaces work)
-# Knobs (environment): BENCH_REPS (3), BENCH_SEND_S (2, seconds per flat-out
+# Knobs (environment): BENCH_REPS (5), BENCH_SEND_S (2, seconds per flat-out
 # send), BENCH_PACED_S (5), BENCH_MEM_S (8), BENCH_OUT (target/bench),
 # BENCH_NO_BUILD=1 (use target/release/mcast as it is), BENCH_NO_INSTALL=1.
 # Raw per-run figures land in $BENCH_OUT/results.tsv, the table in
@@ -23,7 +23,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${BENCH_OUT:-$ROOT/target/bench}
 BIN=$OUT/bin
 MCAST=$ROOT/target/release/mcast
-REPS=${BENCH_REPS:-3}
+REPS=${BENCH_REPS:-5}
 SEND_S=${BENCH_SEND_S:-2}
 PACED_S=${BENCH_PACED_S:-5}
 MEM_S=${BENCH_MEM_S:-8}
