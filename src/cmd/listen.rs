@@ -16,7 +16,7 @@ use crate::recv::{self, Packet, Receiver, Sink};
 const OUT_BUF: usize = 64 * 1024;
 
 struct ListenSink<W: Write> {
-    out: W,
+    out: BufWriter<W>,
     format: ListenFormat,
     groups: Vec<Group>,
     names: IfNames,
@@ -37,10 +37,15 @@ impl<W: Write> Sink for ListenSink<W> {
         }
     }
 
-    /// Flushing only when the sockets are drained delivers each record to
-    /// a pipe at once, yet writes a burst in one go.
+    /// Flushed when the sockets are drained (or at most a millisecond
+    /// later while packets stream in): each record reaches a pipe at once,
+    /// yet a burst is one write.
     fn idle(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+
+    fn pending(&self) -> bool {
+        !self.out.buffer().is_empty()
     }
 
     /// Scripts reading JSON see interface changes in the stream itself.
@@ -77,10 +82,9 @@ impl<W: Write> Sink for ListenSink<W> {
 pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
     let mut rx = Receiver::open(&recv_cfg.groups, recv_cfg.iface.as_ref(), recv_cfg.rcvbuf)?;
-    let stdout = io::stdout();
-    let terminal = stdout.is_terminal();
+    let terminal = io::stdout().is_terminal();
     let mut sink = ListenSink {
-        out: BufWriter::with_capacity(OUT_BUF, stdout.lock()),
+        out: BufWriter::with_capacity(OUT_BUF, raw_stdout()?),
         format: cfg.format,
         groups: recv_cfg.groups.clone(),
         names: IfNames::new(&recv_cfg.ifaces),
@@ -135,6 +139,15 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         }
     }
     Ok(exit)
+}
+
+/// Stdout without std's line buffering underneath our buffer: each flush
+/// is then exactly one write(2), not one per line-buffer refill.
+fn raw_stdout() -> io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(
+        io::stdout().as_fd().try_clone_to_owned()?,
+    ))
 }
 
 pub fn plural(n: usize, word: &str) -> String {

@@ -120,7 +120,35 @@ pub fn group_addr(p: &Packet<'_>, groups: &[crate::config::Group]) -> Option<IpA
 
 /// Writes a sender id as 16 hex digits (JSON numbers lose precision past 2^53).
 pub fn write_sender(out: &mut impl Write, sender: u64) -> io::Result<()> {
-    write!(out, "{sender:016x}")
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; 16];
+    for (i, b) in buf.iter_mut().enumerate() {
+        *b = DIGITS[((sender >> (60 - 4 * i)) & 0xf) as usize];
+    }
+    out.write_all(&buf)
+}
+
+/// An integer in decimal, without going through core::fmt.
+pub fn write_num(out: &mut impl Write, n: impl itoa::Integer) -> io::Result<()> {
+    out.write_all(itoa::Buffer::new().format(n).as_bytes())
+}
+
+/// An address as text; IPv4 without core::fmt, IPv6 (rarer, and with
+/// zero compression to get right) through std's Display.
+pub fn write_ip(out: &mut impl Write, ip: IpAddr) -> io::Result<()> {
+    match ip {
+        IpAddr::V4(a) => {
+            let [a, b, c, d] = a.octets();
+            write_num(out, a)?;
+            out.write_all(b".")?;
+            write_num(out, b)?;
+            out.write_all(b".")?;
+            write_num(out, c)?;
+            out.write_all(b".")?;
+            write_num(out, d)
+        }
+        IpAddr::V6(a) => write!(out, "{a}"),
+    }
 }
 
 #[cfg(test)]
@@ -143,6 +171,27 @@ mod tests {
                 Stamp::rfc3339(t).as_str(),
                 humantime::format_rfc3339_nanos(t).to_string()
             );
+        }
+    }
+
+    #[test]
+    fn fast_writers_match_display() {
+        for ip in [
+            "0.0.0.0",
+            "192.0.2.1",
+            "255.255.255.255",
+            "ff15::1",
+            "2001:db8::1",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            let mut out = Vec::new();
+            write_ip(&mut out, ip).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), ip.to_string());
+        }
+        for n in [0u64, 7, 1234567890123, u64::MAX] {
+            let mut out = Vec::new();
+            write_sender(&mut out, n).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{n:016x}"));
         }
     }
 

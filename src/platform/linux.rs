@@ -344,11 +344,13 @@ impl RecvBatch {
     }
 }
 
-/// Receives up to `BATCH` datagrams without blocking (`recvmmsg`);
-/// `WouldBlock` when none is queued.
-pub fn recv_batch(sock: &Socket, b: &mut RecvBatch) -> io::Result<usize> {
+/// Receives up to `vlen` (at most `BATCH`) datagrams (`recvmmsg`). With `wait`, blocks
+/// for the first (up to the socket's receive timeout) and takes what else
+/// is queued; without, `WouldBlock` when none is queued.
+pub fn recv_batch(sock: &Socket, b: &mut RecvBatch, wait: bool, vlen: usize) -> io::Result<usize> {
+    let vlen = vlen.clamp(1, BATCH);
     let base = b.bufs.as_mut_ptr();
-    for i in 0..BATCH {
+    for i in 0..vlen {
         // SAFETY: `i * buf_len` is inside `bufs`, which holds BATCH buffers.
         b.iovs[i].iov_base = unsafe { base.add(i * b.buf_len) }.cast();
         b.iovs[i].iov_len = b.buf_len;
@@ -368,8 +370,12 @@ pub fn recv_batch(sock: &Socket, b: &mut RecvBatch) -> io::Result<usize> {
         libc::recvmmsg(
             sock.as_raw_fd(),
             b.hdrs.as_mut_ptr(),
-            BATCH as libc::c_uint,
-            libc::MSG_DONTWAIT,
+            vlen as libc::c_uint,
+            if wait {
+                libc::MSG_WAITFORONE
+            } else {
+                libc::MSG_DONTWAIT
+            },
             std::ptr::null_mut(),
         )
     };
