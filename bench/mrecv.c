@@ -7,6 +7,10 @@
  * recv() per datagram, nothing else: no control messages, no parsing, no
  * output. Stops IDLE_MS after the last packet (or WAIT_MS after start when
  * none came) and prints the number of packets on stdout.
+ * With MRECV_META=1 in the environment it asks for what mcast asks for
+ * (source address, IP_PKTINFO, IP_RECVTTL, SO_TIMESTAMPNS, batches of 32
+ * with recvmmsg) and does nothing with it: the floor for a receiver that
+ * reports group, interface, TTL and kernel time per packet.
  * With HISTFILE, it also asks for kernel receive timestamps and writes
  * the number of packets that arrived in each millisecond since the first,
  * one count per line: the sender's smoothness at a 1 ms scale. */
@@ -22,6 +26,37 @@
 #define MAX_MS 120000
 
 static unsigned hist[MAX_MS];
+
+#define META_N 32
+static char meta_bufs[META_N][65536];
+
+/* The MRECV_META loop: returns packets received until a receive times out. */
+static long long recv_meta(int s, struct timeval idle) {
+    struct mmsghdr h[META_N];
+    struct iovec iov[META_N];
+    struct sockaddr_storage from[META_N];
+    char ctrl[META_N][256];
+    long long packets = 0;
+    for (;;) {
+        for (int i = 0; i < META_N; i++) {
+            iov[i] = (struct iovec){meta_bufs[i], sizeof meta_bufs[i]};
+            memset(&h[i], 0, sizeof h[i]);
+            h[i].msg_hdr.msg_iov = &iov[i];
+            h[i].msg_hdr.msg_iovlen = 1;
+            h[i].msg_hdr.msg_name = &from[i];
+            h[i].msg_hdr.msg_namelen = sizeof from[i];
+            h[i].msg_hdr.msg_control = ctrl[i];
+            h[i].msg_hdr.msg_controllen = sizeof ctrl[i];
+        }
+        int n = recvmmsg(s, h, META_N, MSG_WAITFORONE, NULL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return packets;
+        }
+        if (packets == 0) setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+        packets += n;
+    }
+}
 
 int main(int argc, char **argv) {
     if (argc < 6) {
@@ -45,6 +80,14 @@ int main(int argc, char **argv) {
     }
     struct timeval tv = {.tv_sec = atoi(argv[4]) / 1000, .tv_usec = atoi(argv[4]) % 1000 * 1000};
     setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (getenv("MRECV_META")) {
+        setsockopt(s, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+        setsockopt(s, IPPROTO_IP, IP_RECVTTL, &one, sizeof one);
+        setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+        struct timeval idle = {.tv_sec = atoi(argv[5]) / 1000, .tv_usec = atoi(argv[5]) % 1000 * 1000};
+        printf("%lld\n", recv_meta(s, idle));
+        return 0;
+    }
     char buf[65536], ctrl[64];
     struct iovec iov = {buf, sizeof buf};
     long long packets = 0, first_ns = -1, last_ms = 0;

@@ -719,3 +719,68 @@ fn root_listen_survives_interface_flap_and_recreation() {
         done.stderr
     );
 }
+
+/// `mcast listen ... | while read line` must see each record as its packet
+/// arrives, not when a buffer fills or the listener exits.
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_records_reach_a_pipe_while_listening() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::sync::mpsc;
+
+    let ns = Netns::new().unwrap();
+    let mut cmd = ns.mcast();
+    cmd.args([
+        "listen",
+        "239.13.1.1",
+        "-i",
+        "mc1",
+        "-d",
+        "20s",
+        "--json",
+        "-q",
+    ]);
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let start = rx.recv_timeout(WAIT).unwrap();
+    assert!(start.contains("\"type\":\"start\""), "{start}");
+    while !ns.has_group(ip("239.13.1.1")).unwrap() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for payload in ["first", "second"] {
+        let mut send = ns.mcast();
+        send.args([
+            "send",
+            "239.13.1.1",
+            "-i",
+            "mc0",
+            "-c",
+            "1",
+            "-q",
+            "--payload",
+            payload,
+        ]);
+        assert_eq!(run_with_timeout(send, WAIT).unwrap().code(), Some(0));
+        // The listener runs on for 20 s: only a prompt flush delivers this.
+        let line = rx.recv_timeout(Duration::from_secs(2)).unwrap();
+        assert!(
+            line.contains(&format!("\"payload\":\"{payload}\"")),
+            "{line}"
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
