@@ -364,6 +364,17 @@ pub fn recv_batch(sock: &Socket, b: &mut RecvBatch, wait: bool, vlen: usize) -> 
         h.msg_hdr.msg_flags = 0;
         h.msg_len = 0;
     }
+    if vlen == 1 {
+        // One datagram: plain recvmsg skips recvmmsg's batching overhead.
+        let flags = if wait { 0 } else { libc::MSG_DONTWAIT };
+        // SAFETY: header 0 points at buffers owned by `b` (see below).
+        let n = unsafe { libc::recvmsg(sock.as_raw_fd(), &mut b.hdrs[0].msg_hdr, flags) };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        b.hdrs[0].msg_len = n as libc::c_uint;
+        return Ok(b.collect(1));
+    }
     // SAFETY: every header points at buffers owned by `b` that outlive the
     // call, with matching lengths.
     let n = unsafe {
@@ -382,20 +393,27 @@ pub fn recv_batch(sock: &Socket, b: &mut RecvBatch, wait: bool, vlen: usize) -> 
     if n < 0 {
         return Err(io::Error::last_os_error());
     }
-    b.metas.clear();
-    for i in 0..n as usize {
-        let h = &b.hdrs[i];
-        let control_len = h.msg_hdr.msg_controllen.min(b.ctrl[i].0.len());
-        let mut info = cmsg::parse(&b.ctrl[i].0[..control_len]);
-        info.truncated |= h.msg_hdr.msg_flags & libc::MSG_CTRUNC != 0;
-        b.metas.push(RecvMeta {
-            len: h.msg_len as usize,
-            truncated: h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0,
-            source: socket_addr(&b.names[i]),
-            info,
-        });
+    Ok(b.collect(n as usize))
+}
+
+impl RecvBatch {
+    /// Reads the metadata of the first `n` headers after a receive.
+    fn collect(&mut self, n: usize) -> usize {
+        self.metas.clear();
+        for i in 0..n {
+            let h = &self.hdrs[i];
+            let control_len = h.msg_hdr.msg_controllen.min(self.ctrl[i].0.len());
+            let mut info = cmsg::parse(&self.ctrl[i].0[..control_len]);
+            info.truncated |= h.msg_hdr.msg_flags & libc::MSG_CTRUNC != 0;
+            self.metas.push(RecvMeta {
+                len: h.msg_len as usize,
+                truncated: h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0,
+                source: socket_addr(&self.names[i]),
+                info,
+            });
+        }
+        n
     }
-    Ok(n as usize)
 }
 
 /// Datagrams prepared for one `sendmmsg` call, in buffers allocated once.
