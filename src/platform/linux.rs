@@ -291,6 +291,15 @@ pub fn rmem_max() -> Option<usize> {
     read_sysctl("/proc/sys/net/core/rmem_max")
 }
 
+/// Iovecs whose pointers are filled in before each call.
+fn empty_iovecs() -> Vec<libc::iovec> {
+    let empty = libc::iovec {
+        iov_base: std::ptr::null_mut(),
+        iov_len: 0,
+    };
+    vec![empty; BATCH]
+}
+
 /// Datagrams taken per `recvmmsg` call: enough to amortise the syscall
 /// over a burst, small enough that the buffers stay a couple of MiB.
 pub const BATCH: usize = 32;
@@ -319,13 +328,7 @@ impl RecvBatch {
             buf_len,
             ctrl: (0..BATCH).map(|_| CmsgBuf::default()).collect(),
             names: vec![zero_name; BATCH],
-            iovs: vec![
-                libc::iovec {
-                    iov_base: std::ptr::null_mut(),
-                    iov_len: 0
-                };
-                BATCH
-            ],
+            iovs: empty_iovecs(),
             hdrs: vec![zero_hdr; BATCH],
             metas: Vec::with_capacity(BATCH),
         }
@@ -438,13 +441,7 @@ impl SendBatch {
             slot,
             lens: vec![0; BATCH],
             dests: vec![None; BATCH],
-            iovs: vec![
-                libc::iovec {
-                    iov_base: std::ptr::null_mut(),
-                    iov_len: 0
-                };
-                BATCH
-            ],
+            iovs: empty_iovecs(),
             hdrs: vec![zero_hdr; BATCH],
             used: 0,
         }
