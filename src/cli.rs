@@ -1,6 +1,6 @@
 //! The command line, as clap sees it. Nothing outside this module and
-//! `config` touches these types: `config::Config::from_cli` turns them into
-//! validated values once.
+//! `config` touches these types: the builders in `config` (`config::listen`,
+//! `config::send`, ...) turn them into validated values once.
 
 // Doc comments here are help text: `[SOURCE,]` is CLI syntax, not a link.
 #![allow(rustdoc::broken_intra_doc_links)]

@@ -313,12 +313,11 @@ fn parse_bind(text: &str, ifaces: &IfaceTable) -> Result<SocketAddr> {
         sa
     } else if let Ok(ip) = text.trim_matches(['[', ']']).parse::<IpAddr>() {
         SocketAddr::new(ip, 0)
-    } else if let Some((_, port)) = text.rsplit_once(':') {
-        parse_port(port)?;
-        return Err(usage!(
-            "--bind {text} is not an address; write ADDR or ADDR:PORT, e.g. 192.0.2.1:4000"
-        ));
     } else {
+        // A bad port deserves its own message ("port 70000 is not valid").
+        if let Some((_, port)) = text.rsplit_once(':') {
+            parse_port(port)?;
+        }
         return Err(usage!(
             "--bind {text} is not an address; write ADDR or ADDR:PORT, e.g. 192.0.2.1:4000"
         ));

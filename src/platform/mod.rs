@@ -7,7 +7,7 @@
 //! (source-specific joins, packet info, receive TTL, kernel timestamps,
 //! drop counters). `unsafe` is allowed only in the OS files.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::SystemTime;
 
 pub mod cmsg;
@@ -30,9 +30,6 @@ pub struct RecvMeta {
     /// Metadata parsed from control messages.
     pub info: cmsg::PacketInfo,
 }
-
-/// The destination address and arrival interface, when the OS reports them.
-pub type Destination = Option<(IpAddr, u32)>;
 
 /// Receive-time clock: the kernel's when it stamped the packet, else ours.
 pub fn receive_time(meta: &RecvMeta) -> (SystemTime, bool) {
