@@ -310,6 +310,15 @@ bench_listen_pipe() {
     read -r lost total < <(grep -oE '[0-9]+/ *[0-9]+ +\(' "$out" | tail -n 1 | tr -d '(' | tr '/' ' ')
     record listen iperf2 loss "$(awk -v l="$lost" -v t="$total" 'BEGIN { if (t > 0) print l / t * 100; else print "nan" }')"
     record listen iperf2 cpu "$(cpu_per_mpkt "$st" "$((total - lost))")"
+
+    # The floor for any receiver that reports source, group, interface, TTL
+    # and kernel time per packet: a C loop asking for just that, no output.
+    MRECV_META=1 measured "$st" "$RX_CPU" "$BIN/mrecv" "$G_LISTEN" "$P_LISTEN" 4194304 \
+      $((listen_s * 1000)) 300 >"$out" &
+    sleep 0.3
+    send_iperf listen_tx "$G_LISTEN" "$P_LISTEN" 64 "$PACED_PPS" "$PACED_S"
+    wait
+    record listen mrecv-meta cpu "$(cpu_per_mpkt "$st" "$(cat "$out")")"
   done
 }
 
@@ -515,6 +524,11 @@ print_table() {
     "$(awk -v a="$lm" -v b="$li" 'BEGIN { printf "%+.3f", a - b }')" "<= +0.01pp" \
     "$(judge "$(awk -v a="$lm" -v b="$li" 'BEGIN { print a - b }')" "<=" 0.01)"
   compare "listen --json|pipe 100k/s: CPU s/Mpkt" listen cpu iperf2 "<=" 1
+  local lmc lmm
+  lmc=$(median listen mcast cpu)
+  lmm=$(median listen mrecv-meta cpu)
+  row "listen: CPU vs minimal loop + metadata" "$(fmt "$lmc")" "mrecv-meta" "$(fmt "$lmm")" \
+    "$(ratio "$lmc" "$lmm")" "" "(info)" ""
   local dj ds dm
   dj=$(median drain json pps)
   ds=$(median drain summary pps)
