@@ -528,7 +528,7 @@ print_table() {
   lmc=$(median listen mcast cpu)
   lmm=$(median listen mrecv-meta cpu)
   row "listen: CPU vs minimal loop + metadata" "$(fmt "$lmc")" "mrecv-meta" "$(fmt "$lmm")" \
-    "$(ratio "$lmc" "$lmm")" "" "(info)" ""
+    "$(ratio "$lmc" "$lmm")" "(info)" ""
   local dj ds dm
   dj=$(median drain json pps)
   ds=$(median drain summary pps)
