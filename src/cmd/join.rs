@@ -32,7 +32,7 @@ impl Sink for JoinSink {
     }
 
     fn tick(&mut self, now: Instant) -> io::Result<()> {
-        let rates = self.diag.counters.rates(now);
+        let rates = self.diag.counters.rates(now, self.diag.analyzer.tallies());
         if self.quiet {
             return Ok(());
         }

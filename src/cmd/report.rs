@@ -69,7 +69,7 @@ pub fn network_loss(d: &Diagnostics, outcome: &Outcome) -> Option<(u64, f64)> {
 
 pub fn summary_json(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: KernelView) -> Value {
     let mut v = d.analyzer.summary_json();
-    let groups = d.counters.summary_json(rx, outcome);
+    let groups = d.counters.summary_json(rx, outcome, d.analyzer.tallies());
     for key in ["ending", "packets", "elapsed_s", "groups", "silent_groups"] {
         v[key] = groups[key].clone();
     }
@@ -83,7 +83,14 @@ pub fn summary_json(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: Kernel
 }
 
 pub fn summary_text(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: KernelView) -> String {
-    let mut s = d.counters.summary_text(rx, outcome);
+    let mut s = d.counters.summary_text(rx, outcome, d.analyzer.tallies());
+    let unmatched = d.analyzer.unmatched().packets;
+    if unmatched > 0 {
+        let _ = writeln!(
+            s,
+            "{unmatched} packets matched no group (unicast to the port?)"
+        );
+    }
     if d.analyzer.totals().packets > 0 {
         s.push_str(&d.analyzer.summary_text());
     }

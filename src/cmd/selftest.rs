@@ -66,7 +66,7 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
     let outcome = recv::run(&mut rx, &rule, None, &mut check)?;
     let ok = outcome.met(&rule) && check.intact == cfg.count;
     if !ui.quiet {
-        let first = check.counters.groups[0].first_after.map_or_else(
+        let first = check.counters.first_after[0].map_or_else(
             || "-".to_string(),
             |d| format!("{:.2} ms", d.as_secs_f64() * 1e3),
         );
