@@ -14,7 +14,9 @@
 # usage: bench/run.sh            (as root, or where user namespaces work)
 # Knobs (environment): BENCH_REPS (5), BENCH_SEND_S (2, seconds per flat-out
 # send), BENCH_PACED_S (5), BENCH_MEM_S (8), BENCH_OUT (target/bench),
-# BENCH_NO_BUILD=1 (use target/release/mcast as it is), BENCH_NO_INSTALL=1.
+# BENCH_NO_BUILD=1 (use target/release/mcast as it is), BENCH_NO_INSTALL=1,
+# BENCH_ONLY="listen drain" (run some parts only: send paced listen drain
+# memory startup; the table then shows "-" and FAIL for the parts left out).
 # Raw per-run figures land in $BENCH_OUT/results.tsv, the table in
 # $BENCH_OUT/table.txt.
 set -euo pipefail
@@ -574,6 +576,9 @@ busy_pct() {
     busy = y[1] - x[1]; idle = y[2] - x[2]; printf "%.0f", 100 * busy / (busy + idle + 1e-9) }'
 }
 
+# part NAME: whether BENCH_ONLY (default: everything) includes NAME.
+part() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
+
 inside() {
   assert_private_netns
   setup_lo
@@ -581,12 +586,12 @@ inside() {
   local t0=$SECONDS busy_before busy_after
   busy_before=$(busy_pct)
   [ "$busy_before" -le 10 ] || log "   warning: the machine is ${busy_before}% busy before the start"
-  log "== (a) send flat out";        bench_send_flat
-  log "== (b) send paced";           bench_paced
-  log "== (c) listen --json to a pipe"; bench_listen_pipe
-  log "== (d) drain capacity";       bench_drain
-  log "== (e) memory";               bench_memory
-  log "== (f) start-up";             bench_startup
+  part send && { log "== (a) send flat out"; bench_send_flat; }
+  part paced && { log "== (b) send paced"; bench_paced; }
+  part listen && { log "== (c) listen --json to a pipe"; bench_listen_pipe; }
+  part drain && { log "== (d) drain capacity"; bench_drain; }
+  part memory && { log "== (e) memory"; bench_memory; }
+  part startup && { log "== (f) start-up"; bench_startup; }
   busy_after=$(busy_pct)
   {
     describe_machine

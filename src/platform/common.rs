@@ -1,7 +1,7 @@
 //! Socket set-up that socket2 makes portable.
 
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use socket2::{Domain, Protocol, Socket, Type};
 use tracing::debug;
@@ -36,22 +36,28 @@ impl Family {
     }
 }
 
-/// A UDP socket bound to the wildcard address on `port`, shareable with
-/// other listeners on the same port, non-blocking, seeing only the groups
-/// it joins, and asking the kernel for per-packet metadata.
-pub fn open_receiver(family: Family, port: u16) -> io::Result<Socket> {
+/// A UDP socket bound to `port`, shareable with other listeners on the
+/// same port, non-blocking, seeing only the groups it joins, and asking
+/// the kernel for per-packet metadata.
+///
+/// Bound to the wildcard address unless `group` is given: a socket bound
+/// to its one group receives nothing else, so the destination is known
+/// without asking the kernel for it with every packet (see
+/// [`super::BIND_GROUP_FIXES_DEST`]).
+pub fn open_receiver(family: Family, port: u16, group: Option<IpAddr>) -> io::Result<Socket> {
     let sock = Socket::new(family.domain(), Type::DGRAM, Some(Protocol::UDP))?;
     super::share_port(&sock)?;
-    let addr = match family {
-        Family::V4 => SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
-        Family::V6 => {
-            sock.set_only_v6(true)?;
-            debug!("setsockopt IPV6_V6ONLY = 1");
-            SocketAddr::from((Ipv6Addr::UNSPECIFIED, port))
-        }
+    let addr = match (family, group) {
+        (_, Some(g)) => SocketAddr::new(g, port),
+        (Family::V4, None) => SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+        (Family::V6, None) => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
     };
+    if family == Family::V6 {
+        sock.set_only_v6(true)?;
+        debug!("setsockopt IPV6_V6ONLY = 1");
+    }
     super::set_multicast_all(&sock, family, false)?;
-    super::enable_packet_info(&sock, family)?;
+    super::enable_packet_info(&sock, family, group.is_none())?;
     sock.bind(&addr.into())?;
     debug!("bind {addr}");
     sock.set_nonblocking(true)?;

@@ -3,6 +3,7 @@
 //! a [`Sink`], flushing it whenever nothing more is queued.
 
 pub mod counters;
+mod pace;
 mod sockets;
 
 use std::io;
@@ -15,6 +16,7 @@ use crate::config::{Group, StopRule};
 use crate::platform::{self, RecvMeta};
 use crate::signals;
 use crate::testpacket::TestHeader;
+use pace::Pace;
 
 pub use sockets::{IfaceEvent, Joined, Receiver};
 
@@ -129,7 +131,7 @@ pub fn run(
     let mut next_tick = tick.map(|t| start + t);
     let mut next_check = start + IFACE_CHECK;
     let mut batch = platform::RecvBatch::new(BUF_LEN);
-    let mut vlen = 1;
+    let mut pace = Pace::new(platform::BATCH, rx.rcvbuf());
     let mut pollfds = Vec::new();
     let mut ready = Vec::new();
     let fds = rx.raw_fds();
@@ -181,6 +183,14 @@ pub fn run(
             .flatten()
             .map(|t| t.saturating_duration_since(now))
             .fold(MAX_WAIT, Duration::min);
+        // At high rates, let a batch queue up rather than wake per packet.
+        let napped = match pace.nap() {
+            Some(nap) if !wait.is_zero() => {
+                std::thread::sleep(nap.min(wait));
+                true
+            }
+            _ => false,
+        };
         if single {
             // A blocking receive that times out when output should be flushed.
             let want = if linger.is_some() {
@@ -195,16 +205,23 @@ pub fn run(
             ready.clear();
             ready.push(0);
         } else {
+            let wait = if napped { Duration::ZERO } else { wait };
             platform::wait_readable(&mut pollfds, &fds, wait, &mut ready)?;
         }
         // After the interface check: a recreated interface has a new index.
         let joined_on = rx.ifindex();
         for &i in &ready {
             for round in 0..BURST {
-                let block = single && round == 0;
+                let block = single && round == 0 && !napped;
+                let vlen = pace.vlen();
                 let n = match platform::recv_batch(rx.socket(i), &mut batch, block, vlen) {
                     Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        if round == 0 {
+                            pace.found_nothing();
+                        }
+                        break;
+                    }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => break,
                     Err(e) => return Err(anyhow::Error::new(e).context("receiving")),
                 };
@@ -230,8 +247,8 @@ pub fn run(
                         break 'outer Ending::Count;
                     }
                 }
-                vlen = next_vlen(vlen, n, batch.metas().last());
-                if n < platform::BATCH {
+                pace.after(&batch_facts(batch.metas(), vlen), SystemTime::now());
+                if n < vlen || vlen == 1 {
                     break;
                 }
             }
@@ -247,27 +264,14 @@ pub fn run(
     })
 }
 
-/// How many datagrams to ask for next. `recvmmsg` for 32 when one is
-/// queued costs a second, failing, receive inside the kernel, which at
-/// 100k packets/s arriving one by one is most of the syscall; a backlog,
-/// on the other hand, wants whole batches. A full batch means more may be
-/// waiting; after a single packet, its kernel timestamp tells whether it
-/// sat in the queue (a backlog builds) or was fresh.
-fn next_vlen(vlen: usize, got: usize, last: Option<&RecvMeta>) -> usize {
-    const FRESH: Duration = Duration::from_micros(50);
-    if got == 0 {
-        return vlen;
-    }
-    if vlen > 1 {
-        return if got == vlen { vlen } else { 1 };
-    }
-    let waited = last
-        .and_then(|m| m.info.kernel_time)
-        .and_then(|t| SystemTime::now().duration_since(t).ok());
-    if waited.is_some_and(|w| w > FRESH) {
-        platform::BATCH
-    } else {
-        1
+/// What the pacer learns from one receive.
+fn batch_facts(metas: &[RecvMeta], asked: usize) -> pace::Batch {
+    pace::Batch {
+        asked,
+        got: metas.len(),
+        first: metas.first().and_then(|m| m.info.kernel_time),
+        last: metas.last().and_then(|m| m.info.kernel_time),
+        max_len: metas.iter().map(|m| m.len).max().unwrap_or(0),
     }
 }
 

@@ -3,6 +3,7 @@
 //! (`igmp_max_memberships`, 20 by default) and sources per group
 //! (`igmp_max_msf`).
 
+use std::net::IpAddr;
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::Instant;
 
@@ -20,13 +21,23 @@ const V6_BATCH: usize = 100;
 
 struct RxSocket {
     sock: Socket,
-    family: Family,
     port: u16,
     /// Indexes into `Receiver::groups` joined on this socket.
     members: Vec<usize>,
+    /// The group the socket is bound to, which is then the destination of
+    /// everything it receives; the kernel is not asked for packet info.
+    bound_group: Option<IpAddr>,
 }
 
-impl RxSocket {
+/// Groups that will share one socket.
+#[derive(Debug, PartialEq, Eq)]
+struct Planned {
+    family: Family,
+    port: u16,
+    members: Vec<usize>,
+}
+
+impl Planned {
     fn fits(&self, groups: &[Group], g: &Group, max_groups: usize, max_sources: usize) -> bool {
         if self.family != Family::of(g.addr) || self.port != g.port {
             return false;
@@ -93,39 +104,37 @@ impl Receiver {
     /// choice). Fails with the group and errno named.
     pub fn open(groups: &[Group], iface: Option<&Iface>, rcvbuf: usize) -> Result<Self> {
         let ifindex = iface.map_or(0, |i| i.index);
-        let (max_v4, max_src) = (platform::max_memberships_v4(), platform::max_sources_v4());
-        let mut socks: Vec<RxSocket> = Vec::new();
-        let mut joined = Vec::with_capacity(groups.len());
+        let plan = plan(
+            groups,
+            platform::max_memberships_v4(),
+            platform::max_sources_v4(),
+        );
+        let mut socks: Vec<RxSocket> = Vec::with_capacity(plan.len());
+        let mut joined = vec![Joined { at: Instant::now() }; groups.len()];
         let mut granted = usize::MAX;
-        for (i, g) in groups.iter().enumerate() {
-            let family = Family::of(g.addr);
-            let max = match family {
-                Family::V4 => max_v4,
-                Family::V6 => V6_BATCH,
-            };
-            let slot = match socks.iter().position(|s| s.fits(groups, g, max, max_src)) {
-                Some(s) => s,
-                None => {
-                    let sock = platform::open_receiver(family, g.port).with_context(|| {
-                        format!("opening a {} socket on port {}", family.name(), g.port)
-                    })?;
-                    let got = platform::set_recv_buffer(&sock, rcvbuf)
-                        .with_context(|| format!("setting the receive buffer to {rcvbuf} bytes"))?;
-                    granted = granted.min(got);
-                    socks.push(RxSocket {
-                        sock,
-                        family,
-                        port: g.port,
-                        members: Vec::new(),
-                    });
-                    socks.len() - 1
-                }
-            };
-            let s = &mut socks[slot];
-            platform::join(&s.sock, g.addr, g.source, ifindex)
-                .map_err(|e| join_error(e, g, iface))?;
-            s.members.push(i);
-            joined.push(Joined { at: Instant::now() });
+        for p in plan {
+            let bound_group = (ifindex != 0)
+                .then(|| single_v4_group(groups, &p))
+                .flatten();
+            let sock =
+                platform::open_receiver(p.family, p.port, bound_group).with_context(|| {
+                    format!("opening a {} socket on port {}", p.family.name(), p.port)
+                })?;
+            let got = platform::set_recv_buffer(&sock, rcvbuf)
+                .with_context(|| format!("setting the receive buffer to {rcvbuf} bytes"))?;
+            granted = granted.min(got);
+            for &i in &p.members {
+                let g = &groups[i];
+                platform::join(&sock, g.addr, g.source, ifindex)
+                    .map_err(|e| join_error(e, g, iface))?;
+                joined[i] = Joined { at: Instant::now() };
+            }
+            socks.push(RxSocket {
+                sock,
+                port: p.port,
+                members: p.members,
+                bound_group,
+            });
         }
         debug!("{} groups joined on {} sockets", groups.len(), socks.len());
         Ok(Self {
@@ -234,7 +243,17 @@ impl Receiver {
 
     pub(super) fn packet<'a>(&self, i: usize, meta: &RecvMeta, payload: &'a [u8]) -> Packet<'a> {
         let s = &self.socks[i];
-        super::packet(&self.groups, &s.members, s.port, meta, payload)
+        let mut p = super::packet(&self.groups, &s.members, s.port, meta, payload);
+        if let (Some(g), None) = (s.bound_group, p.dest) {
+            p.dest = Some(g);
+            p.ifindex = self.ifindex;
+            p.group = s
+                .members
+                .iter()
+                .copied()
+                .find(|&m| self.groups[m].source.is_none_or(|src| src == p.source.ip()));
+        }
+        p
     }
 
     /// Leaves every group explicitly, so the leave shows in `-vv` and
@@ -250,6 +269,39 @@ impl Receiver {
         }
         self.socks.clear();
     }
+}
+
+/// Assigns groups to sockets in order: one socket per family and port,
+/// and a new one whenever the kernel's per-socket limits would be passed.
+fn plan(groups: &[Group], max_v4: usize, max_sources: usize) -> Vec<Planned> {
+    let mut plan: Vec<Planned> = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let family = Family::of(g.addr);
+        let max = match family {
+            Family::V4 => max_v4,
+            Family::V6 => V6_BATCH,
+        };
+        match plan
+            .iter_mut()
+            .find(|p| p.fits(groups, g, max, max_sources))
+        {
+            Some(p) => p.members.push(i),
+            None => plan.push(Planned {
+                family,
+                port: g.port,
+                members: vec![i],
+            }),
+        }
+    }
+    plan
+}
+
+/// The group to bind a socket to, when the platform allows it and every
+/// membership of the socket is the same IPv4 group.
+fn single_v4_group(groups: &[Group], p: &Planned) -> Option<IpAddr> {
+    let first = groups[*p.members.first()?].addr;
+    let same = p.members.iter().all(|&m| groups[m].addr == first);
+    (platform::BIND_GROUP_FIXES_DEST && p.family == Family::V4 && same).then_some(first)
 }
 
 impl Drop for Receiver {
@@ -274,4 +326,49 @@ fn join_error(e: std::io::Error, g: &Group, iface: Option<&Iface>) -> anyhow::Er
         _ => "",
     };
     anyhow::Error::new(e).context(format!("joining {g} on {on}: {errno}{hint}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse_groups;
+
+    fn groups(text: &str) -> Vec<Group> {
+        text.split(' ')
+            .flat_map(|t| parse_groups(t, 5000).unwrap())
+            .collect()
+    }
+
+    fn members(plan: &[Planned]) -> Vec<Vec<usize>> {
+        plan.iter().map(|p| p.members.clone()).collect()
+    }
+
+    #[test]
+    fn one_socket_per_family_and_port() {
+        let g = groups("239.1.1.1 ff15::1 239.1.1.2 239.1.1.3:6000");
+        assert_eq!(members(&plan(&g, 20, 10)), [vec![0, 2], vec![1], vec![3]]);
+    }
+
+    #[test]
+    fn membership_limit_opens_another_socket() {
+        let g = groups("239.1.1.1+5");
+        assert_eq!(members(&plan(&g, 2, 10)), [vec![0, 1], vec![2, 3], vec![4]]);
+    }
+
+    #[test]
+    fn sources_of_one_group_share_a_socket_up_to_the_limit() {
+        let g = groups("198.51.100.1,239.1.1.1 198.51.100.2,239.1.1.1 198.51.100.3,239.1.1.1");
+        assert_eq!(members(&plan(&g, 20, 2)), [vec![0, 1], vec![2]]);
+    }
+
+    #[test]
+    fn binds_to_the_group_only_when_it_is_the_only_one() {
+        let g = groups("198.51.100.1,239.1.1.1 198.51.100.2,239.1.1.1 239.1.1.2 ff15::1");
+        let addr = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        let p = plan(&g[..2], 20, 10);
+        assert_eq!(single_v4_group(&g[..2], &p[0]), addr("239.1.1.1"));
+        let p = plan(&g, 20, 10);
+        assert_eq!(single_v4_group(&g, &p[0]), None, "two groups on one socket");
+        assert_eq!(single_v4_group(&g, &p[1]), None, "IPv6 needs packet info");
+    }
 }

@@ -1,0 +1,233 @@
+//! How the receive loop paces itself: how many datagrams to ask for, and
+//! whether to wait a little before asking.
+//!
+//! Waking up is what a receiver pays most for at moderate rates: at 100k
+//! packets/s arriving one by one, a blocking receive per packet means a
+//! context switch per packet, more than the receive itself. Once packets
+//! are known to arrive faster than [`STREAMING`], the loop naps long enough
+//! for about a batch to queue and takes it with one `recvmmsg`. Kernel
+//! timestamps keep each packet's time exact; only its record leaves later,
+//! by at most [`MAX_NAP`], which output flushed every millisecond hides.
+//! A nap never lets more queue than a quarter of the receive buffer.
+//!
+//! Pure logic over kernel timestamps, so it is tested without sockets.
+
+use std::time::{Duration, SystemTime};
+
+/// Packets closer together than this count as a stream worth napping for
+/// (5,000 packets/s and up); slower ones are received as they come.
+pub const STREAMING: Duration = Duration::from_micros(200);
+/// Longest nap: records are delayed by at most this, and Ctrl-C seen.
+pub const MAX_NAP: Duration = Duration::from_micros(500);
+/// Naps shorter than this save less than they cost.
+const MIN_NAP: Duration = Duration::from_micros(20);
+/// A queued packet waited longer than this: a backlog is building.
+const FRESH: Duration = Duration::from_micros(50);
+/// Kernel memory per queued datagram beyond its payload (sk_buff and
+/// slab overhead; about 800 bytes for a small one on Linux).
+const OVERHEAD: usize = 1024;
+
+/// What the last receive returned, as the pacer needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch {
+    /// Datagrams asked for and received.
+    pub asked: usize,
+    pub got: usize,
+    /// Kernel time of the first and last datagram, when stamped.
+    pub first: Option<SystemTime>,
+    pub last: Option<SystemTime>,
+    /// Largest datagram in the batch.
+    pub max_len: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pace {
+    max_batch: usize,
+    /// Receive buffer granted, bytes.
+    rcvbuf: usize,
+    vlen: usize,
+    nap: Option<Duration>,
+    /// Kernel time of the latest datagram, to measure the gap to the next.
+    last_arrival: Option<SystemTime>,
+}
+
+impl Pace {
+    pub fn new(max_batch: usize, rcvbuf: usize) -> Self {
+        Self {
+            max_batch: max_batch.max(1),
+            rcvbuf,
+            vlen: 1,
+            nap: None,
+            last_arrival: None,
+        }
+    }
+
+    /// Datagrams to ask for in the next receive.
+    pub fn vlen(&self) -> usize {
+        self.vlen
+    }
+
+    /// How long to wait before the next receive, which is then made
+    /// without blocking; `None`: block until a packet comes.
+    pub fn nap(&self) -> Option<Duration> {
+        self.nap
+    }
+
+    /// A receive found nothing queued: the stream paused or ended.
+    pub fn found_nothing(&mut self) {
+        self.nap = None;
+        self.vlen = 1;
+    }
+
+    /// Learns from one receive; `now` is the current wall-clock time.
+    pub fn after(&mut self, b: &Batch, now: SystemTime) {
+        if b.got == 0 {
+            return self.found_nothing();
+        }
+        let gap = match (b.first, b.last) {
+            (Some(first), Some(last)) if b.got > 1 => last
+                .duration_since(first)
+                .ok()
+                .map(|d| d / (b.got - 1) as u32),
+            (_, Some(last)) => self.last_arrival.and_then(|p| last.duration_since(p).ok()),
+            _ => None,
+        };
+        self.last_arrival = b.last.or(self.last_arrival);
+        if b.got == b.asked && b.asked > 1 {
+            // Probably more queued: keep taking whole batches, no nap.
+            self.vlen = self.max_batch;
+            self.nap = None;
+            return;
+        }
+        self.nap = gap
+            .filter(|&g| g < STREAMING)
+            .and_then(|g| self.nap_for(g, b.max_len));
+        self.vlen = if self.nap.is_some() {
+            self.max_batch
+        } else {
+            // One packet at a time, unless the last one had sat queued.
+            let waited = b.last.and_then(|t| now.duration_since(t).ok());
+            if waited.is_some_and(|w| w > FRESH) {
+                self.max_batch
+            } else {
+                1
+            }
+        };
+    }
+
+    /// Long enough for about a batch to arrive `gap` apart, within the
+    /// limits on delay and on queued memory.
+    fn nap_for(&self, gap: Duration, max_len: usize) -> Option<Duration> {
+        let fits = (self.rcvbuf / 4 / (max_len + OVERHEAD)).min(self.max_batch);
+        let nap = (gap * fits as u32).min(MAX_NAP);
+        (nap >= MIN_NAP).then_some(nap)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MB: usize = 1 << 20;
+
+    fn at(us: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000) + Duration::from_micros(us)
+    }
+
+    fn batch(asked: usize, got: usize, first_us: u64, last_us: u64) -> Batch {
+        Batch {
+            asked,
+            got,
+            first: Some(at(first_us)),
+            last: Some(at(last_us)),
+            max_len: 64,
+        }
+    }
+
+    #[test]
+    fn slow_packets_are_taken_one_by_one_without_napping() {
+        let mut p = Pace::new(32, 4 * MB);
+        p.after(&batch(1, 1, 0, 0), at(5));
+        p.after(&batch(1, 1, 1000, 1000), at(1005));
+        assert_eq!((p.vlen(), p.nap()), (1, None));
+    }
+
+    #[test]
+    fn a_fast_stream_naps_for_about_a_batch() {
+        let mut p = Pace::new(32, 4 * MB);
+        p.after(&batch(1, 1, 0, 0), at(2));
+        p.after(&batch(1, 1, 10, 10), at(12));
+        // 10 us apart: 32 packets take 320 us.
+        assert_eq!(p.nap(), Some(Duration::from_micros(320)));
+        assert_eq!(p.vlen(), 32);
+        // After the nap a partial batch keeps the rhythm.
+        p.after(&batch(32, 30, 20, 310), at(330));
+        assert_eq!(p.nap(), Some(Duration::from_micros(320)));
+    }
+
+    #[test]
+    fn naps_are_capped_in_time() {
+        let mut p = Pace::new(32, 4 * MB);
+        p.after(&batch(32, 3, 0, 300), at(310)); // 150 us apart
+        assert_eq!(p.nap(), Some(MAX_NAP));
+    }
+
+    #[test]
+    fn a_small_receive_buffer_shortens_the_nap() {
+        // 64 KiB: a quarter holds 16 KiB, 15 datagrams of 64 + 1024 bytes.
+        let mut p = Pace::new(32, 64 * 1024);
+        p.after(&batch(32, 2, 0, 10), at(12));
+        assert_eq!(p.nap(), Some(Duration::from_micros(150)));
+        // Too little room to be worth a nap at all.
+        let mut tiny = Pace::new(32, 8 * 1024);
+        tiny.after(&batch(32, 2, 0, 10), at(12));
+        assert_eq!(tiny.nap(), None);
+    }
+
+    #[test]
+    fn a_full_batch_means_a_backlog_drain_it_without_napping() {
+        let mut p = Pace::new(32, 4 * MB);
+        p.after(&batch(32, 32, 0, 31), at(5000));
+        assert_eq!((p.vlen(), p.nap()), (32, None));
+    }
+
+    #[test]
+    fn a_stale_lone_packet_switches_to_batches() {
+        let mut p = Pace::new(32, 4 * MB);
+        p.after(&batch(1, 1, 0, 0), at(400));
+        assert_eq!((p.vlen(), p.nap()), (32, None));
+    }
+
+    #[test]
+    fn nothing_found_ends_napping() {
+        let mut p = Pace::new(32, 4 * MB);
+        p.after(&batch(1, 1, 0, 0), at(1));
+        p.after(&batch(1, 1, 10, 10), at(11));
+        assert!(p.nap().is_some());
+        p.found_nothing();
+        assert_eq!((p.vlen(), p.nap()), (1, None));
+    }
+
+    #[test]
+    fn without_kernel_times_it_never_naps() {
+        let mut p = Pace::new(32, 4 * MB);
+        let b = Batch {
+            asked: 32,
+            got: 5,
+            first: None,
+            last: None,
+            max_len: 64,
+        };
+        p.after(&b, at(0));
+        p.after(&b, at(10));
+        assert_eq!(p.nap(), None);
+    }
+
+    #[test]
+    fn clock_steps_backwards_do_not_panic() {
+        let mut p = Pace::new(32, 4 * MB);
+        p.after(&batch(32, 4, 100, 50), at(0));
+        p.after(&batch(1, 1, 10, 10), at(0));
+        assert!(p.vlen() >= 1);
+    }
+}
