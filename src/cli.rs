@@ -132,6 +132,12 @@ pub struct ReceiveArgs {
     /// Socket receive buffer to ask for (bytes, or with K/M suffix); the granted size is reported
     #[arg(long, value_name = "BYTES", default_value = "4M")]
     pub rcvbuf: String,
+
+    /// Ask the kernel for less per packet, to take more packets/s: no TTL and no kernel
+    /// timestamps (latency and jitter then use the time each batch was read, so time spent
+    /// queued in the socket counts as latency). For capacity tests
+    #[arg(long)]
+    pub lean: bool,
 }
 
 #[derive(Debug, Args)]

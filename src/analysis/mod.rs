@@ -50,6 +50,18 @@ pub struct StreamKey {
     pub group: Option<usize>,
 }
 
+impl StreamKey {
+    /// Whether `p` belongs to this stream.
+    fn matches(&self, p: &Packet<'_>) -> bool {
+        self.group == p.group
+            && match (&self.origin, &p.test) {
+                (Origin::Sender(s), Some(h)) => *s == h.sender,
+                (Origin::Source(a), None) => *a == p.source.ip(),
+                _ => false,
+            }
+    }
+}
+
 /// RFC 3550 interarrival jitter: a running mean (gain 1/16) of how much the
 /// transit time changes between consecutive arrivals. Clock offsets cancel
 /// out, so it needs no clock synchronization.
@@ -341,15 +353,7 @@ impl Analyzer {
         tally.last_source = Some(p.source);
         tally.last_ttl = p.ttl;
 
-        let origin = match &p.test {
-            Some(h) => Origin::Sender(h.sender),
-            None => Origin::Source(p.source.ip()),
-        };
-        let key = StreamKey {
-            origin,
-            group: p.group,
-        };
-        match self.find_or_add(key, p) {
+        match self.find_or_add(p) {
             Some(i) => self.streams[i].record(p),
             None => {
                 self.overflow_packets += 1;
@@ -358,11 +362,20 @@ impl Analyzer {
         }
     }
 
-    /// The stream's index, adding it if there is room.
-    fn find_or_add(&mut self, key: StreamKey, p: &Packet<'_>) -> Option<usize> {
-        if let Some((_, i)) = self.recent.iter().flatten().find(|(k, _)| *k == key) {
+    /// The packet's stream index, adding the stream if there is room.
+    fn find_or_add(&mut self, p: &Packet<'_>) -> Option<usize> {
+        // Compared field by field, without building a key: this runs for
+        // every packet.
+        if let Some((_, i)) = self.recent.iter().flatten().find(|(k, _)| k.matches(p)) {
             return Some(*i);
         }
+        let key = StreamKey {
+            origin: match &p.test {
+                Some(h) => Origin::Sender(h.sender),
+                None => Origin::Source(p.source.ip()),
+            },
+            group: p.group,
+        };
         let i = match self.index.get(&key) {
             Some(&i) => i,
             None if self.streams.len() < self.max_streams => {

@@ -81,7 +81,12 @@ impl<W: Write> Sink for ListenSink<W> {
 
 pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
-    let mut rx = Receiver::open(&recv_cfg.groups, recv_cfg.iface.as_ref(), recv_cfg.rcvbuf)?;
+    let mut rx = Receiver::open(
+        &recv_cfg.groups,
+        recv_cfg.iface.as_ref(),
+        recv_cfg.rcvbuf,
+        recv_cfg.lean,
+    )?;
     let terminal = io::stdout().is_terminal();
     let mut sink = ListenSink {
         out: BufWriter::with_capacity(OUT_BUF, raw_stdout()?),

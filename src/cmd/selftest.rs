@@ -39,7 +39,7 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
             usage!("no loopback interface with an IPv4 address; the self-test needs one")
         })?;
     let lo_addr = lo.first_v4().unwrap_or(std::net::Ipv4Addr::LOCALHOST);
-    let mut rx = Receiver::open(std::slice::from_ref(&cfg.group), Some(&lo), 1 << 20)?;
+    let mut rx = Receiver::open(std::slice::from_ref(&cfg.group), Some(&lo), 1 << 20, false)?;
     let sock = platform::open_sender(Family::V4, None).context("opening the sending socket")?;
     // TTL 0: delivered to this host's sockets, never put on a wire.
     sock.set_multicast_ttl_v4(0).context("setting TTL 0")?;

@@ -51,6 +51,8 @@ pub struct ReceiveConfig {
     pub ifaces: IfaceTable,
     /// Receive buffer to ask the kernel for, per socket.
     pub rcvbuf: usize,
+    /// `--lean`: no TTL or kernel timestamp per packet.
+    pub lean: bool,
     /// Periodic per-stream statistics.
     pub stats_interval: Option<Duration>,
     /// Loss above this percentage makes the run fail (exit 1).
@@ -232,6 +234,7 @@ fn receive(groups_args: &cli::GroupArgs, args: &cli::ReceiveArgs) -> Result<Rece
         },
         ifaces,
         rcvbuf: parse_bytes(&args.rcvbuf, "--rcvbuf")?,
+        lean: args.lean,
         stats_interval: args.stats_interval,
         max_loss: args.max_loss,
     })

@@ -44,7 +44,12 @@ impl Family {
 /// to its one group receives nothing else, so the destination is known
 /// without asking the kernel for it with every packet (see
 /// [`super::BIND_GROUP_FIXES_DEST`]).
-pub fn open_receiver(family: Family, port: u16, group: Option<IpAddr>) -> io::Result<Socket> {
+pub fn open_receiver(
+    family: Family,
+    port: u16,
+    group: Option<IpAddr>,
+    lean: bool,
+) -> io::Result<Socket> {
     let sock = Socket::new(family.domain(), Type::DGRAM, Some(Protocol::UDP))?;
     super::share_port(&sock)?;
     let addr = match (family, group) {
@@ -57,7 +62,12 @@ pub fn open_receiver(family: Family, port: u16, group: Option<IpAddr>) -> io::Re
         debug!("setsockopt IPV6_V6ONLY = 1");
     }
     super::set_multicast_all(&sock, family, false)?;
-    super::enable_packet_info(&sock, family, group.is_none())?;
+    let wanted = super::Wanted {
+        dest_and_iface: group.is_none(),
+        ttl: !lean,
+        kernel_time: !lean,
+    };
+    super::enable_packet_info(&sock, family, wanted)?;
     sock.bind(&addr.into())?;
     debug!("bind {addr}");
     sock.set_nonblocking(true)?;

@@ -11,7 +11,7 @@ use socket2::{SockAddr, Socket};
 use tracing::debug;
 
 use super::cmsg::{self, CmsgBuf};
-use super::{Family, RecvMeta};
+use super::{Family, RecvMeta, Wanted};
 
 fn level(family: Family) -> libc::c_int {
     match family {
@@ -110,41 +110,42 @@ pub fn set_multicast_all(sock: &Socket, family: Family, on: bool) -> io::Result<
 /// (IPv6 matches memberships by group only, so it always needs packet info.)
 pub const BIND_GROUP_FIXES_DEST: bool = true;
 
-/// Asks for TTL/hop limit, a kernel receive timestamp and the socket's
-/// drop counter with every packet, and, with `dest_and_iface`, the
-/// destination address and arrival interface.
-pub fn enable_packet_info(sock: &Socket, family: Family, dest_and_iface: bool) -> io::Result<()> {
-    match family {
-        Family::V4 => {
-            if dest_and_iface {
-                set_int(sock, libc::IPPROTO_IP, libc::IP_PKTINFO, "IP_PKTINFO", 1)?;
-            }
-            set_int(sock, libc::IPPROTO_IP, libc::IP_RECVTTL, "IP_RECVTTL", 1)?;
-        }
-        Family::V6 => {
-            set_int(
-                sock,
-                libc::IPPROTO_IPV6,
-                libc::IPV6_RECVPKTINFO,
-                "IPV6_RECVPKTINFO",
-                1,
-            )?;
-            set_int(
-                sock,
-                libc::IPPROTO_IPV6,
-                libc::IPV6_RECVHOPLIMIT,
-                "IPV6_RECVHOPLIMIT",
-                1,
-            )?;
-        }
+/// Asks for what `wanted` says with every packet, and always for the
+/// socket's drop counter (a control message only once drops happened).
+pub fn enable_packet_info(sock: &Socket, family: Family, wanted: Wanted) -> io::Result<()> {
+    let (level, info, info_name, ttl, ttl_name) = match family {
+        Family::V4 => (
+            libc::IPPROTO_IP,
+            libc::IP_PKTINFO,
+            "IP_PKTINFO",
+            libc::IP_RECVTTL,
+            "IP_RECVTTL",
+        ),
+        Family::V6 => (
+            libc::IPPROTO_IPV6,
+            libc::IPV6_RECVPKTINFO,
+            "IPV6_RECVPKTINFO",
+            libc::IPV6_RECVHOPLIMIT,
+            "IPV6_RECVHOPLIMIT",
+        ),
+    };
+    // IPv6 memberships are matched by group only: without the arrival
+    // interface, packets joined elsewhere could not be told apart.
+    if wanted.dest_and_iface || family == Family::V6 {
+        set_int(sock, level, info, info_name, 1)?;
     }
-    set_int(
-        sock,
-        libc::SOL_SOCKET,
-        libc::SO_TIMESTAMPNS,
-        "SO_TIMESTAMPNS",
-        1,
-    )?;
+    if wanted.ttl {
+        set_int(sock, level, ttl, ttl_name, 1)?;
+    }
+    if wanted.kernel_time {
+        set_int(
+            sock,
+            libc::SOL_SOCKET,
+            libc::SO_TIMESTAMPNS,
+            "SO_TIMESTAMPNS",
+            1,
+        )?;
+    }
     set_int(sock, libc::SOL_SOCKET, libc::SO_RXQ_OVFL, "SO_RXQ_OVFL", 1)?;
     Ok(())
 }

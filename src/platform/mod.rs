@@ -19,6 +19,18 @@ pub use common::{open_receiver, open_sender, Family};
 #[cfg(target_os = "linux")]
 pub use linux::*;
 
+/// What to ask the kernel for with each datagram, besides its source.
+/// Each control message costs the kernel a copy to user space per packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wanted {
+    /// Destination address and arrival interface (packet info).
+    pub dest_and_iface: bool,
+    /// TTL or hop limit.
+    pub ttl: bool,
+    /// When the kernel queued the datagram.
+    pub kernel_time: bool,
+}
+
 /// What the kernel told us about one received datagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecvMeta {
@@ -31,10 +43,11 @@ pub struct RecvMeta {
     pub info: cmsg::PacketInfo,
 }
 
-/// Receive-time clock: the kernel's when it stamped the packet, else ours.
-pub fn receive_time(meta: &RecvMeta) -> (SystemTime, bool) {
+/// Receive-time clock: the kernel's when it stamped the packet, else
+/// `read_at`, when the batch holding it was read.
+pub fn receive_time(meta: &RecvMeta, read_at: SystemTime) -> (SystemTime, bool) {
     match meta.info.kernel_time {
         Some(t) => (t, true),
-        None => (SystemTime::now(), false),
+        None => (read_at, false),
     }
 }

@@ -225,6 +225,9 @@ pub fn run(
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => break,
                     Err(e) => return Err(anyhow::Error::new(e).context("receiving")),
                 };
+                // One clock read per batch, for pacing and packets the
+                // kernel did not stamp.
+                let read_at = SystemTime::now();
                 for (k, meta) in batch.metas().iter().enumerate() {
                     // Linux matches an IPv6 socket's memberships by group
                     // only, not by the interface joined on: keep to --iface.
@@ -240,14 +243,14 @@ pub fn run(
                     if let Some(d) = meta.info.drops {
                         drops_seen[i] = drops_seen[i].max(d);
                     }
-                    let p = rx.packet(i, meta, batch.payload(k));
+                    let p = rx.packet(i, meta, batch.payload(k), read_at);
                     sink.packet(&p)?;
                     packets += 1;
                     if rule.count.is_some_and(|n| packets >= n) {
                         break 'outer Ending::Count;
                     }
                 }
-                pace.after(&batch_facts(batch.metas(), vlen), SystemTime::now());
+                pace.after(&batch_facts(batch.metas(), vlen), read_at);
                 if n < vlen || vlen == 1 {
                     break;
                 }
@@ -296,8 +299,9 @@ fn packet<'a>(
     port: u16,
     meta: &RecvMeta,
     payload: &'a [u8],
+    read_at: SystemTime,
 ) -> Packet<'a> {
-    let (time, kernel_time) = platform::receive_time(meta);
+    let (time, kernel_time) = platform::receive_time(meta, read_at);
     let dest = meta.info.dest;
     let src = meta.source.ip();
     let group = members.iter().copied().find(|&g| {

@@ -6,11 +6,13 @@
 //! context switch per packet, more than the receive itself. Once packets
 //! are known to arrive faster than [`STREAMING`], the loop naps long enough
 //! for about a batch to queue and takes it with one `recvmmsg`. Kernel
-//! timestamps keep each packet's time exact; only its record leaves later,
+//! timestamps give the rate and keep each packet's time exact (without
+//! them, `--lean`, the time between reads gives the rate); only a record
+//! leaves later,
 //! by at most [`MAX_NAP`], which output flushed every millisecond hides.
 //! A nap never lets more queue than a quarter of the receive buffer.
 //!
-//! Pure logic over kernel timestamps, so it is tested without sockets.
+//! Pure logic over timestamps, so it is tested without sockets.
 
 use std::time::{Duration, SystemTime};
 
@@ -84,15 +86,17 @@ impl Pace {
         if b.got == 0 {
             return self.found_nothing();
         }
+        let since_last = |t: SystemTime| self.last_arrival.and_then(|p| t.duration_since(p).ok());
         let gap = match (b.first, b.last) {
             (Some(first), Some(last)) if b.got > 1 => last
                 .duration_since(first)
                 .ok()
                 .map(|d| d / (b.got - 1) as u32),
-            (_, Some(last)) => self.last_arrival.and_then(|p| last.duration_since(p).ok()),
-            _ => None,
+            (_, Some(last)) => since_last(last),
+            // Unstamped (`--lean`): the batch arrived since the last read.
+            _ => since_last(now).map(|d| d / b.got as u32),
         };
-        self.last_arrival = b.last.or(self.last_arrival);
+        self.last_arrival = Some(b.last.unwrap_or(now));
         if b.got == b.asked && b.asked > 1 {
             // Probably more queued: keep taking whole batches, no nap.
             self.vlen = self.max_batch;
@@ -209,18 +213,22 @@ mod tests {
     }
 
     #[test]
-    fn without_kernel_times_it_never_naps() {
+    fn without_kernel_times_the_time_between_reads_tells_the_rate() {
         let mut p = Pace::new(32, 4 * MB);
-        let b = Batch {
+        let unstamped = |got| Batch {
             asked: 32,
-            got: 5,
+            got,
             first: None,
             last: None,
             max_len: 64,
         };
-        p.after(&b, at(0));
-        p.after(&b, at(10));
-        assert_eq!(p.nap(), None);
+        p.after(&unstamped(1), at(0));
+        assert_eq!(p.nap(), None, "one read says nothing about the rate");
+        // 5 packets in the 100 us since the last read: 20 us apart.
+        p.after(&unstamped(5), at(100));
+        assert_eq!(p.nap(), Some(Duration::from_micros(500)));
+        p.after(&unstamped(1), at(5100));
+        assert_eq!(p.nap(), None, "5 ms apart is not a stream");
     }
 
     #[test]

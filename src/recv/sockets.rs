@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 use std::os::fd::{AsRawFd, RawFd};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use socket2::Socket;
@@ -102,7 +102,13 @@ pub enum IfaceEvent {
 impl Receiver {
     /// Opens sockets and joins every group on `iface` (or the kernel's
     /// choice). Fails with the group and errno named.
-    pub fn open(groups: &[Group], iface: Option<&Iface>, rcvbuf: usize) -> Result<Self> {
+    /// With `lean`, the kernel is not asked for TTL or timestamps.
+    pub fn open(
+        groups: &[Group],
+        iface: Option<&Iface>,
+        rcvbuf: usize,
+        lean: bool,
+    ) -> Result<Self> {
         let ifindex = iface.map_or(0, |i| i.index);
         let plan = plan(
             groups,
@@ -116,10 +122,9 @@ impl Receiver {
             let bound_group = (ifindex != 0)
                 .then(|| single_v4_group(groups, &p))
                 .flatten();
-            let sock =
-                platform::open_receiver(p.family, p.port, bound_group).with_context(|| {
-                    format!("opening a {} socket on port {}", p.family.name(), p.port)
-                })?;
+            let sock = platform::open_receiver(p.family, p.port, bound_group, lean).with_context(
+                || format!("opening a {} socket on port {}", p.family.name(), p.port),
+            )?;
             let got = platform::set_recv_buffer(&sock, rcvbuf)
                 .with_context(|| format!("setting the receive buffer to {rcvbuf} bytes"))?;
             granted = granted.min(got);
@@ -241,9 +246,15 @@ impl Receiver {
         &self.socks[i].sock
     }
 
-    pub(super) fn packet<'a>(&self, i: usize, meta: &RecvMeta, payload: &'a [u8]) -> Packet<'a> {
+    pub(super) fn packet<'a>(
+        &self,
+        i: usize,
+        meta: &RecvMeta,
+        payload: &'a [u8],
+        read_at: SystemTime,
+    ) -> Packet<'a> {
         let s = &self.socks[i];
-        let mut p = super::packet(&self.groups, &s.members, s.port, meta, payload);
+        let mut p = super::packet(&self.groups, &s.members, s.port, meta, payload, read_at);
         if let (Some(g), None) = (s.bound_group, p.dest) {
             p.dest = Some(g);
             p.ifindex = self.ifindex;
