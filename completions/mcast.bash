@@ -77,7 +77,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__join)
-            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -147,7 +147,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__listen)
-            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --format --json --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

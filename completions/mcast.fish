@@ -48,6 +48,7 @@ complete -c mcast -n "__fish_mcast_using_subcommand join" -l rcvbuf -d 'Socket r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand join" -l lean -d 'Ask the kernel for less per packet, to take more packets/s: no TTL and no kernel timestamps (latency and jitter then use the time each batch was read, so time spent queued in the socket counts as latency). For capacity tests'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s h -l help -d 'Print help'
@@ -68,6 +69,7 @@ none\t'No per-packet output: only the summary (and --stats-interval records)'"
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand listen" -l lean -d 'Ask the kernel for less per packet, to take more packets/s: no TTL and no kernel timestamps (latency and jitter then use the time each batch was read, so time spent queued in the socket counts as latency). For capacity tests'
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l json -d 'Same as --format json'
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
