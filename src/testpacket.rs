@@ -53,7 +53,12 @@ impl TestHeader {
     }
 
     pub fn sent_time(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_nanos(self.sent_ns)
+        UNIX_EPOCH + self.sent()
+    }
+
+    /// The sender's timestamp, since the Unix epoch.
+    pub fn sent(&self) -> Duration {
+        Duration::from_nanos(self.sent_ns)
     }
 }
 
@@ -106,7 +111,7 @@ static PATTERN: [u8; 512] = {
 
 /// Whether the padding is intact and the length is as sent: a corrupted
 /// or truncated test packet fails this. Compares 256-byte chunks against
-/// [`PATTERN`] (a vectorised memcmp), not byte by byte: it runs for every
+/// `PATTERN` (a vectorised memcmp), not byte by byte: it runs for every
 /// test packet.
 pub fn is_intact(buf: &[u8], header: &TestHeader) -> bool {
     if buf.len() != header.len as usize {

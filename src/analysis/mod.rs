@@ -18,7 +18,7 @@ pub mod seq;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crate::config::Group;
 use crate::recv::Packet;
@@ -139,9 +139,7 @@ impl TestStats {
             }
             return;
         }
-        let Ok(rx) = p.time.duration_since(UNIX_EPOCH) else {
-            return;
-        };
+        let rx = p.time;
         // Signed: negative when the sender's clock is ahead of ours.
         let transit = i128::try_from(rx.as_nanos()).unwrap_or(i128::MAX) - i128::from(h.sent_ns);
         let transit =
@@ -164,8 +162,9 @@ pub struct Stream {
     pub ttl: Option<u8>,
     pub received: u64,
     pub bytes: u64,
-    pub first_time: SystemTime,
-    pub last_time: SystemTime,
+    /// Since the Unix epoch.
+    pub first_time: Duration,
+    pub last_time: Duration,
     /// Boxed so foreign streams stay small.
     pub test: Option<Box<TestStats>>,
     /// Counts at the previous stats record, for the interval figures.
@@ -212,9 +211,7 @@ impl Stream {
 
     /// From the first to the last receive time.
     pub fn duration(&self) -> Duration {
-        self.last_time
-            .duration_since(self.first_time)
-            .unwrap_or_default()
+        self.last_time.saturating_sub(self.first_time)
     }
 
     /// Packets per second over [`Stream::duration`]; `None` before two

@@ -35,7 +35,7 @@ fn test_buf(sender: u64, seq: u64, sent_ms: u64, len: usize) -> Vec<u8> {
 
 fn packet<'a>(buf: &'a [u8], group: Option<usize>, source: &str, recv_ms: u64) -> Packet<'a> {
     Packet {
-        time: at(recv_ms),
+        time: at(recv_ms).duration_since(UNIX_EPOCH).unwrap(),
         kernel_time: true,
         source: source.parse().unwrap(),
         dest: Some("239.1.1.1".parse().unwrap()),

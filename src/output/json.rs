@@ -62,7 +62,7 @@ pub fn write_packet(
             out.write_all(b"\",\"seq\":")?;
             write_num(out, h.seq)?;
             out.write_all(b",\"sent\":\"")?;
-            out.write_all(Stamp::rfc3339(h.sent_time()).as_str().as_bytes())?;
+            out.write_all(Stamp::rfc3339(h.sent()).as_str().as_bytes())?;
             out.write_all(b"\"")?;
         }
         None => write_payload(out, p.payload)?,
@@ -128,7 +128,7 @@ mod tests {
 
     fn packet<'a>(payload: &'a [u8], test: Option<TestHeader>) -> Packet<'a> {
         Packet {
-            time: UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+            time: Duration::from_secs(1_800_000_000),
             kernel_time: true,
             source: "192.0.2.1:4000".parse().unwrap(),
             dest: Some("239.1.1.1".parse().unwrap()),

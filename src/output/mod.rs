@@ -8,7 +8,7 @@ pub mod text;
 use std::collections::HashMap;
 use std::io::{self, Cursor, Write};
 use std::net::IpAddr;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::config::Iface;
 use crate::config::IfaceTable;
@@ -64,13 +64,13 @@ thread_local! {
 }
 
 impl Stamp {
-    /// RFC 3339 in UTC with nanoseconds: `2026-11-22T02:17:01.123456789Z`.
-    pub fn rfc3339(t: SystemTime) -> Self {
+    /// RFC 3339 in UTC with nanoseconds: `2026-11-22T02:17:01.123456789Z`,
+    /// for a time since the Unix epoch (see [`crate::clock`]).
+    pub fn rfc3339(since: Duration) -> Self {
         let mut buf = [0u8; 40];
-        // Nothing here is before 1970 (kernel clocks, u64 sender stamps);
-        // clamp rather than trust that, since humantime panics on it.
-        let since = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        let t = std::time::UNIX_EPOCH + since;
+        let Some(t) = SystemTime::UNIX_EPOCH.checked_add(since) else {
+            return Self::slow(SystemTime::UNIX_EPOCH);
+        };
         let secs = since.as_secs();
         let (cached, mut prefix) = SECOND.get();
         if cached != secs {
@@ -168,7 +168,7 @@ mod tests {
         ] {
             let t = UNIX_EPOCH + Duration::from_nanos(ns);
             assert_eq!(
-                Stamp::rfc3339(t).as_str(),
+                Stamp::rfc3339(Duration::from_nanos(ns)).as_str(),
                 humantime::format_rfc3339_nanos(t).to_string()
             );
         }
@@ -197,8 +197,7 @@ mod tests {
 
     #[test]
     fn stamps() {
-        let t = UNIX_EPOCH + Duration::new(1_795_000_000, 123_456_789);
-        let s = Stamp::rfc3339(t);
+        let s = Stamp::rfc3339(Duration::new(1_795_000_000, 123_456_789));
         assert_eq!(s.as_str(), "2026-11-18T11:06:40.123456789Z");
         assert_eq!(s.time_of_day(), "11:06:40.123456");
     }

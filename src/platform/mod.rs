@@ -8,7 +8,7 @@
 //! drop counters). `unsafe` is allowed only in the OS files.
 
 use std::net::SocketAddr;
-use std::time::SystemTime;
+use std::time::Duration;
 
 pub mod cmsg;
 mod common;
@@ -45,7 +45,7 @@ pub struct RecvMeta {
 
 /// Receive-time clock: the kernel's when it stamped the packet, else
 /// `read_at`, when the batch holding it was read.
-pub fn receive_time(meta: &RecvMeta, read_at: SystemTime) -> (SystemTime, bool) {
+pub fn receive_time(meta: &RecvMeta, read_at: Duration) -> (Duration, bool) {
     match meta.info.kernel_time {
         Some(t) => (t, true),
         None => (read_at, false),

@@ -8,11 +8,12 @@ mod sockets;
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::config::{Group, StopRule};
+use crate::clock;
+use crate::config::StopRule;
 use crate::platform::{self, RecvMeta};
 use crate::signals;
 use crate::testpacket::TestHeader;
@@ -23,8 +24,9 @@ pub use sockets::{IfaceEvent, Joined, Receiver};
 /// One received datagram, borrowed from the receive buffer.
 #[derive(Debug, Clone, Copy)]
 pub struct Packet<'a> {
-    /// Kernel receive time when available (see `kernel_time`), else ours.
-    pub time: SystemTime,
+    /// Kernel receive time when available (see `kernel_time`), else ours;
+    /// since the Unix epoch (see [`crate::clock`]).
+    pub time: Duration,
     pub kernel_time: bool,
     pub source: SocketAddr,
     /// Destination address from packet info: the group.
@@ -227,7 +229,7 @@ pub fn run(
                 };
                 // One clock read per batch, for pacing and packets the
                 // kernel did not stamp.
-                let read_at = SystemTime::now();
+                let read_at = clock::now();
                 for (k, meta) in batch.metas().iter().enumerate() {
                     // Linux matches an IPv6 socket's memberships by group
                     // only, not by the interface joined on: keep to --iface.
@@ -288,38 +290,5 @@ fn report_event(event: &IfaceEvent) {
         IfaceEvent::Rejoined { name, index } => {
             tracing::warn!("{name} is back (index {index}); groups joined again")
         }
-    }
-}
-
-/// Builds the event for one datagram: matches it to a configured group and
-/// reads the test header, once, for every sink.
-fn packet<'a>(
-    groups: &[Group],
-    members: &[usize],
-    port: u16,
-    meta: &RecvMeta,
-    payload: &'a [u8],
-    read_at: SystemTime,
-) -> Packet<'a> {
-    let (time, kernel_time) = platform::receive_time(meta, read_at);
-    let dest = meta.info.dest;
-    let src = meta.source.ip();
-    let group = members.iter().copied().find(|&g| {
-        let g = &groups[g];
-        Some(g.addr) == dest && g.source.is_none_or(|s| s == src)
-    });
-    Packet {
-        time,
-        kernel_time,
-        source: meta.source,
-        dest,
-        port,
-        group,
-        ifindex: meta.info.ifindex,
-        ttl: meta.info.ttl,
-        payload,
-        truncated: meta.truncated,
-        test: TestHeader::parse(payload),
-        drops: meta.info.drops,
     }
 }

@@ -14,7 +14,7 @@
 //!
 //! Pure logic over timestamps, so it is tested without sockets.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// Packets closer together than this count as a stream worth napping for
 /// (5,000 packets/s and up); slower ones are received as they come.
@@ -36,8 +36,8 @@ pub struct Batch {
     pub asked: usize,
     pub got: usize,
     /// Kernel time of the first and last datagram, when stamped.
-    pub first: Option<SystemTime>,
-    pub last: Option<SystemTime>,
+    pub first: Option<Duration>,
+    pub last: Option<Duration>,
     /// Largest datagram in the batch.
     pub max_len: usize,
 }
@@ -49,8 +49,8 @@ pub struct Pace {
     rcvbuf: usize,
     vlen: usize,
     nap: Option<Duration>,
-    /// Kernel time of the latest datagram, to measure the gap to the next.
-    last_arrival: Option<SystemTime>,
+    /// Time (kernel, or of the read) of the latest datagram, to measure the gap to the next.
+    last_arrival: Option<Duration>,
 }
 
 impl Pace {
@@ -82,16 +82,15 @@ impl Pace {
     }
 
     /// Learns from one receive; `now` is the current wall-clock time.
-    pub fn after(&mut self, b: &Batch, now: SystemTime) {
+    pub fn after(&mut self, b: &Batch, now: Duration) {
         if b.got == 0 {
             return self.found_nothing();
         }
-        let since_last = |t: SystemTime| self.last_arrival.and_then(|p| t.duration_since(p).ok());
+        let since_last = |t: Duration| self.last_arrival.and_then(|p| t.checked_sub(p));
         let gap = match (b.first, b.last) {
-            (Some(first), Some(last)) if b.got > 1 => last
-                .duration_since(first)
-                .ok()
-                .map(|d| d / (b.got - 1) as u32),
+            (Some(first), Some(last)) if b.got > 1 => {
+                last.checked_sub(first).map(|d| d / (b.got - 1) as u32)
+            }
             (_, Some(last)) => since_last(last),
             // Unstamped (`--lean`): the batch arrived since the last read.
             _ => since_last(now).map(|d| d / b.got as u32),
@@ -110,7 +109,7 @@ impl Pace {
             self.max_batch
         } else {
             // One packet at a time, unless the last one had sat queued.
-            let waited = b.last.and_then(|t| now.duration_since(t).ok());
+            let waited = b.last.and_then(|t| now.checked_sub(t));
             if waited.is_some_and(|w| w > FRESH) {
                 self.max_batch
             } else {
@@ -134,8 +133,8 @@ mod tests {
 
     const MB: usize = 1 << 20;
 
-    fn at(us: u64) -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000) + Duration::from_micros(us)
+    fn at(us: u64) -> Duration {
+        Duration::from_secs(1_000_000) + Duration::from_micros(us)
     }
 
     fn batch(asked: usize, got: usize, first_us: u64, last_us: u64) -> Batch {

@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 use std::os::fd::{AsRawFd, RawFd};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use socket2::Socket;
@@ -14,6 +14,7 @@ use tracing::{debug, warn};
 use super::Packet;
 use crate::config::{Group, Iface};
 use crate::platform::{self, Family, RecvMeta};
+use crate::testpacket::TestHeader;
 
 /// IPv6 has no per-socket membership limit, but each membership costs
 /// socket option memory (`net.core.optmem_max`); batches keep well under it.
@@ -246,25 +247,41 @@ impl Receiver {
         &self.socks[i].sock
     }
 
+    /// Builds the event for one datagram from socket `i`: matches it to a
+    /// configured group and reads the test header, once, for every sink.
     pub(super) fn packet<'a>(
         &self,
         i: usize,
         meta: &RecvMeta,
         payload: &'a [u8],
-        read_at: SystemTime,
+        read_at: Duration,
     ) -> Packet<'a> {
         let s = &self.socks[i];
-        let mut p = super::packet(&self.groups, &s.members, s.port, meta, payload, read_at);
-        if let (Some(g), None) = (s.bound_group, p.dest) {
-            p.dest = Some(g);
-            p.ifindex = self.ifindex;
-            p.group = s
-                .members
-                .iter()
-                .copied()
-                .find(|&m| self.groups[m].source.is_none_or(|src| src == p.source.ip()));
+        let (time, kernel_time) = platform::receive_time(meta, read_at);
+        // A socket bound to its group is not told destination or interface.
+        let (dest, ifindex) = match (s.bound_group, meta.info.dest) {
+            (Some(g), None) => (Some(g), self.ifindex),
+            _ => (meta.info.dest, meta.info.ifindex),
+        };
+        let src = meta.source.ip();
+        let group = s.members.iter().copied().find(|&m| {
+            let g = &self.groups[m];
+            Some(g.addr) == dest && g.source.is_none_or(|s| s == src)
+        });
+        Packet {
+            time,
+            kernel_time,
+            source: meta.source,
+            dest,
+            port: s.port,
+            group,
+            ifindex,
+            ttl: meta.info.ttl,
+            payload,
+            truncated: meta.truncated,
+            test: TestHeader::parse(payload),
+            drops: meta.info.drops,
         }
-        p
     }
 
     /// Leaves every group explicitly, so the leave shows in `-vv` and
