@@ -36,6 +36,20 @@ fn exchange(ns: &Netns, listen_args: &[&str], group: &str, senders: &[&[&str]]) 
     done
 }
 
+/// Five test packets with TTL 3 from mc0 to `listen GROUP:5000 -i mc1
+/// --json` plus `extra`, which stops after them.
+fn five_test_packets(ns: &Netns, group: &str, extra: &[&str]) -> Finished {
+    let target = format!("{group}:5000");
+    let mut listen = vec![
+        "listen", &target, "-i", "mc1", "-c", "5", "-t", "5s", "--json",
+    ];
+    listen.extend_from_slice(extra);
+    let send = [
+        "send", &target, "-i", "mc0", "-c", "5", "--rate", "100", "--ttl", "3",
+    ];
+    exchange(ns, &listen, group, &[&send])
+}
+
 fn json_lines(text: &str) -> Vec<Value> {
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -50,33 +64,7 @@ fn packets(records: &[Value]) -> Vec<&Value> {
 #[ignore = "needs root: creates network namespaces"]
 fn root_ipv4_json_records_carry_every_field() {
     let ns = Netns::new().unwrap();
-    let done = exchange(
-        &ns,
-        &[
-            "listen",
-            "239.1.1.1:5000",
-            "-i",
-            "mc1",
-            "-c",
-            "5",
-            "-t",
-            "5s",
-            "--json",
-        ],
-        "239.1.1.1",
-        &[&[
-            "send",
-            "239.1.1.1:5000",
-            "-i",
-            "mc0",
-            "-c",
-            "5",
-            "--rate",
-            "100",
-            "--ttl",
-            "3",
-        ]],
-    );
+    let done = five_test_packets(&ns, "239.1.1.1", &[]);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let records = json_lines(&done.stdout);
     assert_eq!(records[0]["type"], "start");
@@ -789,34 +777,7 @@ fn root_records_reach_a_pipe_while_listening() {
 #[ignore = "needs root: creates network namespaces"]
 fn root_lean_listen_skips_ttl_and_kernel_time_but_keeps_the_rest() {
     let ns = Netns::new().unwrap();
-    let done = exchange(
-        &ns,
-        &[
-            "listen",
-            "239.1.4.1:5000",
-            "-i",
-            "mc1",
-            "-c",
-            "5",
-            "-t",
-            "5s",
-            "--json",
-            "--lean",
-        ],
-        "239.1.4.1",
-        &[&[
-            "send",
-            "239.1.4.1:5000",
-            "-i",
-            "mc0",
-            "-c",
-            "5",
-            "--rate",
-            "100",
-            "--ttl",
-            "3",
-        ]],
-    );
+    let done = five_test_packets(&ns, "239.1.4.1", &["--lean"]);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let records = json_lines(&done.stdout);
     let pkts = packets(&records);

@@ -93,12 +93,7 @@ impl JoinSink {
 
 pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
-    let mut rx = Receiver::open(
-        &recv_cfg.groups,
-        recv_cfg.iface.as_ref(),
-        recv_cfg.rcvbuf,
-        recv_cfg.lean,
-    )?;
+    let mut rx = Receiver::for_config(recv_cfg)?;
     if !ui.quiet {
         eprintln!(
             "joined {} {} {} ({}); Ctrl-C to leave",

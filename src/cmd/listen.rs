@@ -81,12 +81,7 @@ impl<W: Write> Sink for ListenSink<W> {
 
 pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
-    let mut rx = Receiver::open(
-        &recv_cfg.groups,
-        recv_cfg.iface.as_ref(),
-        recv_cfg.rcvbuf,
-        recv_cfg.lean,
-    )?;
+    let mut rx = Receiver::for_config(recv_cfg)?;
     let terminal = io::stdout().is_terminal();
     let mut sink = ListenSink {
         out: BufWriter::with_capacity(OUT_BUF, raw_stdout()?),

@@ -12,7 +12,7 @@ use socket2::Socket;
 use tracing::{debug, warn};
 
 use super::Packet;
-use crate::config::{Group, Iface};
+use crate::config::{Group, Iface, ReceiveConfig};
 use crate::platform::{self, Family, RecvMeta};
 use crate::testpacket::TestHeader;
 
@@ -101,6 +101,11 @@ pub enum IfaceEvent {
 }
 
 impl Receiver {
+    /// The sockets and memberships `join` and `listen` were asked for.
+    pub fn for_config(cfg: &ReceiveConfig) -> Result<Self> {
+        Self::open(&cfg.groups, cfg.iface.as_ref(), cfg.rcvbuf, cfg.lean)
+    }
+
     /// Opens sockets and joins every group on `iface` (or the kernel's
     /// choice). Fails with the group and errno named.
     /// With `lean`, the kernel is not asked for TTL or timestamps.
