@@ -11,3 +11,8 @@ pub fn now() -> Duration {
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
 }
+
+/// Now in nanoseconds since the Unix epoch, as test packets carry it.
+pub fn now_ns() -> u64 {
+    u64::try_from(now().as_nanos()).unwrap_or(u64::MAX)
+}

@@ -4,13 +4,14 @@
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufRead, Write};
 use std::net::SocketAddr;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use serde_json::json;
 use socket2::{SockAddr, Socket};
 use tracing::warn;
 
+use crate::clock;
 use crate::config::{Group, Pace, Payload, SendConfig, Ui};
 use crate::exit::Exit;
 use crate::output::json as jsonl;
@@ -101,11 +102,7 @@ fn effective(sock: &Socket, family: Family, cfg: &SendConfig) -> Result<Effectiv
 fn sender_id() -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u32(std::process::id());
-    h.write_u128(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
+    h.write_u128(clock::now().as_nanos());
     h.finish()
 }
 
@@ -272,7 +269,7 @@ fn send_paced(sock: &Socket, cfg: &SendConfig, targets: &[SockAddr], sender: u64
             }
             continue;
         }
-        let stamp = unix_ns();
+        let stamp = clock::now_ns();
         first.get_or_insert(now);
         // One burst: everything due, up to one batch of ticks.
         while seq < due {
@@ -298,12 +295,6 @@ fn send_paced(sock: &Socket, cfg: &SendConfig, targets: &[SockAddr], sender: u64
     }
     stats.elapsed = start.elapsed();
     Ok(stats)
-}
-
-fn unix_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 /// Hands the batch to the kernel. A refusal of the very first packet is an

@@ -129,9 +129,7 @@ pub fn enable_packet_info(sock: &Socket, family: Family, wanted: Wanted) -> io::
             "IPV6_RECVHOPLIMIT",
         ),
     };
-    // IPv6 memberships are matched by group only: without the arrival
-    // interface, packets joined elsewhere could not be told apart.
-    if wanted.dest_and_iface || family == Family::V6 {
+    if wanted.dest_and_iface {
         set_int(sock, level, info, info_name, 1)?;
     }
     if wanted.ttl {

@@ -125,9 +125,7 @@ impl Receiver {
         let mut joined = vec![Joined { at: Instant::now() }; groups.len()];
         let mut granted = usize::MAX;
         for p in plan {
-            let bound_group = (ifindex != 0)
-                .then(|| single_v4_group(groups, &p))
-                .flatten();
+            let bound_group = group_to_bind(groups, &p, ifindex);
             let sock = platform::open_receiver(p.family, p.port, bound_group, lean).with_context(
                 || format!("opening a {} socket on port {}", p.family.name(), p.port),
             )?;
@@ -330,11 +328,15 @@ fn plan(groups: &[Group], max_v4: usize, max_sources: usize) -> Vec<Planned> {
 }
 
 /// The group to bind a socket to, when the platform allows it and every
-/// membership of the socket is the same IPv4 group.
-fn single_v4_group(groups: &[Group], p: &Planned) -> Option<IpAddr> {
+/// membership of the socket is the same IPv4 group on one given interface.
+/// Everything else keeps asking for packet info: without `--iface` the
+/// interface is the kernel's choice, and IPv6 matches memberships by group
+/// only, so packets joined on another interface must be told apart.
+fn group_to_bind(groups: &[Group], p: &Planned, ifindex: u32) -> Option<IpAddr> {
     let first = groups[*p.members.first()?].addr;
     let same = p.members.iter().all(|&m| groups[m].addr == first);
-    (platform::BIND_GROUP_FIXES_DEST && p.family == Family::V4 && same).then_some(first)
+    let ok = platform::BIND_GROUP_FIXES_DEST && ifindex != 0 && p.family == Family::V4 && same;
+    ok.then_some(first)
 }
 
 impl Drop for Receiver {
@@ -399,9 +401,14 @@ mod tests {
         let g = groups("198.51.100.1,239.1.1.1 198.51.100.2,239.1.1.1 239.1.1.2 ff15::1");
         let addr = |s: &str| Some(s.parse::<IpAddr>().unwrap());
         let p = plan(&g[..2], 20, 10);
-        assert_eq!(single_v4_group(&g[..2], &p[0]), addr("239.1.1.1"));
+        assert_eq!(group_to_bind(&g[..2], &p[0], 3), addr("239.1.1.1"));
+        assert_eq!(group_to_bind(&g[..2], &p[0], 0), None, "no --iface");
         let p = plan(&g, 20, 10);
-        assert_eq!(single_v4_group(&g, &p[0]), None, "two groups on one socket");
-        assert_eq!(single_v4_group(&g, &p[1]), None, "IPv6 needs packet info");
+        assert_eq!(
+            group_to_bind(&g, &p[0], 3),
+            None,
+            "two groups on one socket"
+        );
+        assert_eq!(group_to_bind(&g, &p[1], 3), None, "IPv6 needs packet info");
     }
 }
