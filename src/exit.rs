@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn io_errors_are_system_errors() {
-        let err = anyhow::Error::new(io::Error::from_raw_os_error(libc::EPERM));
+        let err = anyhow::Error::new(io::Error::from(io::ErrorKind::PermissionDenied));
         assert_eq!(classify(&err), Exit::SystemError);
         assert!(!is_broken_pipe(&err));
     }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::report::{self, Diagnostics, KernelView};
 use crate::config::{Group, ListenConfig, ListenFormat, Ui};
+use crate::platform;
 use crate::exit::Exit;
 use crate::output::{self, json as jsonl, IfNames};
 use crate::recv::{self, Packet, Receiver, Sink};
@@ -84,7 +85,7 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let mut rx = Receiver::for_config(recv_cfg)?;
     let terminal = io::stdout().is_terminal();
     let mut sink = ListenSink {
-        out: BufWriter::with_capacity(OUT_BUF, raw_stdout()?),
+        out: BufWriter::with_capacity(OUT_BUF, platform::raw_stdout()?),
         format: cfg.format,
         groups: recv_cfg.groups.clone(),
         names: IfNames::new(&recv_cfg.ifaces),
@@ -139,15 +140,6 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         }
     }
     Ok(exit)
-}
-
-/// Stdout without std's line buffering underneath our buffer: each flush
-/// is then exactly one write(2), not one per line-buffer refill.
-fn raw_stdout() -> io::Result<std::fs::File> {
-    use std::os::fd::AsFd;
-    Ok(std::fs::File::from(
-        io::stdout().as_fd().try_clone_to_owned()?,
-    ))
 }
 
 pub fn plural(n: usize, word: &str) -> String {

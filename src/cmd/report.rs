@@ -41,8 +41,9 @@ impl Diagnostics {
 /// What the kernel says about the sockets, read before they are closed.
 #[derive(Debug, Clone, Copy)]
 pub struct KernelView {
-    /// Packets dropped because the receive queue was full.
-    pub drops: u64,
+    /// Packets dropped because the receive queue was full; `None` where
+    /// the OS keeps no such counter per socket.
+    pub drops: Option<u64>,
     /// Receive buffer granted (as the kernel reports it: twice the usable size).
     pub rcvbuf: usize,
 }
@@ -102,12 +103,18 @@ pub fn summary_text(d: &Diagnostics, rx: &Receiver, outcome: &Outcome, k: Kernel
             outcome.other_iface
         );
     }
-    if k.drops > 0 {
+    if k.drops.is_none() {
         let _ = writeln!(
             s,
-            "the kernel dropped {} packets before mcast read them (receive queue full; \
+            "kernel drops (receive queue full): not available on this OS"
+        );
+    }
+    if let Some(drops) = k.drops.filter(|&d| d > 0) {
+        let _ = writeln!(
+            s,
+            "the kernel dropped {drops} packets before mcast read them (receive queue full; \
              buffer {} bytes): host overload, not network loss; try a larger --rcvbuf",
-            k.drops, k.rcvbuf
+            k.rcvbuf
         );
         if let Some((lost, pct)) = network_loss(d, outcome) {
             let _ = writeln!(

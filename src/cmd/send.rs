@@ -428,14 +428,7 @@ fn report(cfg: &SendConfig, stats: &Stats, ui: Ui) -> Result<()> {
 }
 
 fn send_error(e: io::Error, g: &Group) -> anyhow::Error {
-    let hint = match e.raw_os_error() {
-        Some(libc::ENETUNREACH) => " (no route for the group: give --iface)",
-        Some(libc::EADDRNOTAVAIL) => {
-            " (no usable source address: does the interface have an address of this family, \
-             and does --bind match it?)"
-        }
-        _ => "",
-    };
+    let hint = platform::hint(&e, platform::Doing::Send);
     let errno = platform::errno_name(&e).unwrap_or_default();
     anyhow::Error::new(e).context(format!("sending to {g}: {errno}{hint}"))
 }

@@ -6,12 +6,15 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use anyhow::{Context, Result};
 
+use crate::platform;
 use crate::usage;
 
 /// One interface as the OS reported it when the command started.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Iface {
     pub name: String,
+    /// Another name the OS knows it by (Windows' friendly name).
+    pub alias: Option<String>,
     pub index: u32,
     pub v4: Vec<Ipv4Addr>,
     pub v6: Vec<Ipv6Addr>,
@@ -50,26 +53,31 @@ pub struct IfaceTable {
 impl IfaceTable {
     /// Reads the interfaces from the OS.
     pub fn load() -> Result<Self> {
-        let mut by_index: BTreeMap<u32, Iface> = BTreeMap::new();
-        let entries = getifaddrs::getifaddrs().context("listing network interfaces")?;
-        for entry in entries {
-            let Some(index) = entry.index else { continue };
-            let iface = by_index.entry(index).or_insert_with(|| Iface {
-                name: entry.name.clone(),
-                index,
-                v4: Vec::new(),
-                v6: Vec::new(),
-                up: entry.flags.contains(getifaddrs::InterfaceFlags::UP),
-                multicast: entry.flags.contains(getifaddrs::InterfaceFlags::MULTICAST),
-                loopback: entry.flags.contains(getifaddrs::InterfaceFlags::LOOPBACK),
-            });
-            match entry.address.ip_addr() {
-                Some(IpAddr::V4(a)) if !iface.v4.contains(&a) => iface.v4.push(a),
-                Some(IpAddr::V6(a)) if !iface.v6.contains(&a) => iface.v6.push(a),
-                _ => {}
-            }
-        }
-        Ok(Self { by_index })
+        let found = platform::interfaces().context("listing network interfaces")?;
+        Ok(Self::from_ifaces(found.into_iter().map(|i| Iface {
+            v4: i
+                .addrs
+                .iter()
+                .filter_map(|a| match a {
+                    IpAddr::V4(a) => Some(*a),
+                    IpAddr::V6(_) => None,
+                })
+                .collect(),
+            v6: i
+                .addrs
+                .iter()
+                .filter_map(|a| match a {
+                    IpAddr::V6(a) => Some(*a),
+                    IpAddr::V4(_) => None,
+                })
+                .collect(),
+            name: i.name,
+            alias: i.alias,
+            index: i.index,
+            up: i.up,
+            multicast: i.multicast,
+            loopback: i.loopback,
+        })))
     }
 
     /// For tests and for callers that already know the interfaces.
@@ -88,9 +96,13 @@ impl IfaceTable {
     }
 
     /// Finds the interface the user meant: a name first (names may be
-    /// digits), then an index, then an address.
+    /// digits; Windows' friendly names count), then an index, then an
+    /// address.
     pub fn resolve(&self, spec: &str) -> Result<Iface> {
         if let Some(i) = self.iter().find(|i| i.name == spec) {
+            return Ok(i.clone());
+        }
+        if let Some(i) = self.iter().find(|i| i.alias.as_deref() == Some(spec)) {
             return Ok(i.clone());
         }
         if let Ok(index) = spec.parse::<u32>() {
@@ -139,6 +151,7 @@ mod tests {
         IfaceTable::from_ifaces([
             Iface {
                 name: "lo".into(),
+                alias: None,
                 index: 1,
                 v4: vec![Ipv4Addr::LOCALHOST],
                 v6: vec![Ipv6Addr::LOCALHOST],
@@ -148,6 +161,7 @@ mod tests {
             },
             Iface {
                 name: "mc0".into(),
+                alias: Some("Ethernet 2".into()),
                 index: 7,
                 v4: vec!["192.0.2.1".parse().unwrap()],
                 v6: vec!["2001:db8::1".parse().unwrap()],
@@ -157,6 +171,7 @@ mod tests {
             },
             Iface {
                 name: "1".into(),
+                alias: None,
                 index: 9,
                 v4: vec![],
                 v6: vec![],
@@ -174,6 +189,7 @@ mod tests {
         assert_eq!(t.resolve("7").unwrap().name, "mc0");
         assert_eq!(t.resolve("192.0.2.1").unwrap().name, "mc0");
         assert_eq!(t.resolve("2001:db8::1").unwrap().name, "mc0");
+        assert_eq!(t.resolve("Ethernet 2").unwrap().name, "mc0", "alias");
         let e = t.resolve("fe80::1%mc0").unwrap_err().to_string();
         assert!(e.starts_with("no interface has address fe80::1;"), "{e}");
     }

@@ -1,9 +1,10 @@
 //! Control-message parsing from raw bytes, so it can be tested (and fuzzed)
-//! on buffers the kernel never made. Layout and constants are Linux's; other
-//! systems get their own table of (level, type) pairs when they arrive.
-#![allow(unsafe_code)]
+//! on buffers no kernel made, for every OS on any OS. Each OS lays control
+//! data out differently (the width of `cmsg_len`, the alignment, which
+//! (level, type) pairs carry what, and how), so a [`Layout`] per OS is
+//! data here, with literal numbers: the OS modules check them against
+//! their own headers at compile time.
 
-use std::mem::size_of;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ pub struct PacketInfo {
     pub ifindex: u32,
     /// TTL (IPv4) or hop limit (IPv6) as received.
     pub ttl: Option<u8>,
-    /// When the kernel queued the packet (`SO_TIMESTAMPNS`).
+    /// When the kernel queued the packet.
     pub kernel_time: Option<Duration>,
     /// Packets the kernel dropped on this socket so far (`SO_RXQ_OVFL`).
     pub drops: Option<u32>,
@@ -37,209 +38,258 @@ impl Default for CmsgBuf {
     }
 }
 
-fn align(len: usize) -> usize {
-    let a = size_of::<usize>();
-    (len + a - 1) & !(a - 1)
+/// What one (level, type) pair carries, and how its data is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// IPv4 packet info: interface index (`u32`) and destination
+    /// (`in_addr`) at these offsets (Linux and Windows order them apart).
+    PktInfoV4 { ifindex_at: usize, addr_at: usize },
+    /// `in6_pktinfo`: the address, then the interface index.
+    PktInfoV6,
+    /// `IP_RECVDSTADDR` (BSD): the destination as a bare `in_addr`.
+    DstAddrV4,
+    /// `IP_RECVIF` (BSD): a `sockaddr_dl`, whose `u16` index is at offset 2.
+    RecvIf,
+    /// TTL or hop limit as a C `int`.
+    TtlInt,
+    /// TTL as one byte (BSD `IP_RECVTTL`).
+    TtlByte,
+    /// `struct timespec` of two 64-bit fields.
+    Timespec,
+    /// `struct timeval`: 64-bit seconds, then microseconds `usec_width`
+    /// bytes wide (8 on FreeBSD, 4 on macOS).
+    Timeval { usec_width: usize },
+    /// The socket's drop counter (`SO_RXQ_OVFL`), a `u32`.
+    Drops,
 }
 
-fn header_len() -> usize {
-    align(size_of::<libc::cmsghdr>())
+/// One OS's control-data layout.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// Bytes of `cmsg_len`: a `size_t` on Linux and Windows, a `socklen_t`
+    /// on the BSDs. Level and type (`int`s) follow it.
+    pub len_width: usize,
+    /// What headers and data are aligned to.
+    pub align: usize,
+    pub kinds: &'static [(i32, i32, Kind)],
 }
 
-/// Walks the control messages in `buf` (the first `msg_controllen` bytes).
-/// Never reads out of bounds, whatever the bytes.
-pub fn parse(buf: &[u8]) -> PacketInfo {
+impl Layout {
+    /// Where the data of a message starts, from its header.
+    pub const fn header_len(&self) -> usize {
+        align_to(self.len_width + 8, self.align)
+    }
+
+    fn kind(&self, level: i32, kind: i32) -> Option<Kind> {
+        self.kinds
+            .iter()
+            .find(|&&(l, t, _)| l == level && t == kind)
+            .map(|&(_, _, k)| k)
+    }
+}
+
+const fn align_to(len: usize, align: usize) -> usize {
+    (len + align - 1) & !(align - 1)
+}
+
+/// Linux (x86_64, aarch64): `IP_PKTINFO`, `IP_TTL` (from `IP_RECVTTL`),
+/// `SCM_TIMESTAMPNS`, `SO_RXQ_OVFL`, and the IPv6 pair.
+pub const LINUX: Layout = Layout {
+    len_width: 8,
+    align: 8,
+    kinds: &[
+        (0, 8, Kind::PktInfoV4 { ifindex_at: 0, addr_at: 8 }),
+        (0, 2, Kind::TtlInt),
+        (41, 50, Kind::PktInfoV6),
+        (41, 52, Kind::TtlInt),
+        (1, 35, Kind::Timespec),
+        (1, 40, Kind::Drops),
+    ],
+};
+
+/// FreeBSD (64-bit): `IP_RECVDSTADDR` + `IP_RECVIF`, a one-byte
+/// `IP_RECVTTL`, `SCM_TIMESTAMP` (timeval), IPv6 as everywhere.
+pub const FREEBSD: Layout = Layout {
+    len_width: 4,
+    align: 8,
+    kinds: &[
+        (0, 7, Kind::DstAddrV4),
+        (0, 20, Kind::RecvIf),
+        (0, 65, Kind::TtlByte),
+        (41, 46, Kind::PktInfoV6),
+        (41, 47, Kind::TtlInt),
+        (0xffff, 2, Kind::Timeval { usec_width: 8 }),
+    ],
+};
+
+/// macOS: as FreeBSD but 4-byte alignment, other numbers, and a 32-bit
+/// `tv_usec`.
+pub const MACOS: Layout = Layout {
+    len_width: 4,
+    align: 4,
+    kinds: &[
+        (0, 7, Kind::DstAddrV4),
+        (0, 20, Kind::RecvIf),
+        (0, 24, Kind::TtlByte),
+        (41, 46, Kind::PktInfoV6),
+        (41, 47, Kind::TtlInt),
+        (0xffff, 2, Kind::Timeval { usec_width: 4 }),
+    ],
+};
+
+/// Windows (x64) through `WSARecvMsg`: `IN_PKTINFO` puts the address
+/// first; the TTL comes as `IP_TTL` (some builds label it `IP_RECVTTL`);
+/// no kernel timestamps or drop counter.
+pub const WINDOWS: Layout = Layout {
+    len_width: 8,
+    align: 8,
+    kinds: &[
+        (0, 19, Kind::PktInfoV4 { ifindex_at: 4, addr_at: 0 }),
+        (0, 4, Kind::TtlInt),
+        (0, 21, Kind::TtlInt),
+        (41, 19, Kind::PktInfoV6),
+        (41, 21, Kind::TtlInt),
+    ],
+};
+
+/// Walks the control messages in `buf` (the first `msg_controllen` bytes)
+/// as `layout` lays them out. Never reads out of bounds, whatever the
+/// bytes, and no length can overflow the arithmetic.
+pub fn parse(buf: &[u8], layout: &Layout) -> PacketInfo {
     let mut info = PacketInfo::default();
-    let hdr = header_len();
+    let hdr = layout.header_len();
     let mut off = 0;
-    while off + size_of::<libc::cmsghdr>() <= buf.len() {
-        // SAFETY: the bounds check above leaves a whole cmsghdr at `off`;
-        // read_unaligned copes with any alignment of the slice.
-        let h: libc::cmsghdr =
-            unsafe { std::ptr::read_unaligned(buf.as_ptr().add(off).cast::<libc::cmsghdr>()) };
-        let len = h.cmsg_len as usize;
-        if len < hdr || off + len > buf.len() {
+    while let Some(head) = buf.get(off..).filter(|rest| rest.len() >= layout.len_width + 8) {
+        let len = match layout.len_width {
+            8 => ne_u64(head, 0).and_then(|v| usize::try_from(v).ok()),
+            _ => ne_u32(head, 0).map(|v| v as usize),
+        };
+        let level = ne_i32(head, layout.len_width);
+        let kind = ne_i32(head, layout.len_width + 4);
+        let (Some(len), Some(level), Some(kind)) = (len, level, kind) else {
             info.truncated = true;
             break;
-        }
-        let data = &buf[off + hdr..off + len];
-        if !apply(&mut info, h.cmsg_level, h.cmsg_type, data) {
+        };
+        let Some(data) = (len >= hdr).then(|| head.get(hdr..len)).flatten() else {
             info.truncated = true;
+            break;
+        };
+        if let Some(k) = layout.kind(level, kind) {
+            if !apply(&mut info, k, data) {
+                info.truncated = true;
+            }
         }
-        off += align(len);
+        match off.checked_add(align_to(len, layout.align)) {
+            Some(next) if next > off => off = next,
+            _ => break,
+        }
     }
     info
 }
 
 /// Reads one message into `info`; false when its data is too short.
-fn apply(info: &mut PacketInfo, level: i32, kind: i32, data: &[u8]) -> bool {
-    match (level, kind) {
-        (libc::IPPROTO_IP, libc::IP_PKTINFO) => {
-            // struct in_pktinfo { int ipi_ifindex; in_addr ipi_spec_dst; in_addr ipi_addr; }
-            let (Some(idx), Some(addr)) = (ne_i32(data, 0), data.get(8..12)) else {
+fn apply(info: &mut PacketInfo, kind: Kind, data: &[u8]) -> bool {
+    match kind {
+        Kind::PktInfoV4 { ifindex_at, addr_at } => {
+            let (Some(idx), Some(addr)) = (ne_u32(data, ifindex_at), v4_at(data, addr_at)) else {
                 return false;
             };
-            info.ifindex = idx as u32;
-            info.dest = Some(IpAddr::V4(Ipv4Addr::new(
-                addr[0], addr[1], addr[2], addr[3],
-            )));
+            info.ifindex = idx;
+            info.dest = Some(IpAddr::V4(addr));
         }
-        (libc::IPPROTO_IPV6, libc::IPV6_PKTINFO) => {
-            // struct in6_pktinfo { in6_addr ipi6_addr; unsigned ipi6_ifindex; }
-            let (Some(addr), Some(idx)) = (data.get(0..16), ne_i32(data, 16)) else {
+        Kind::PktInfoV6 => {
+            let (Some(addr), Some(idx)) = (data.get(0..16), ne_u32(data, 16)) else {
                 return false;
             };
             let mut a = [0u8; 16];
             a.copy_from_slice(addr);
             info.dest = Some(IpAddr::V6(Ipv6Addr::from(a)));
-            info.ifindex = idx as u32;
+            info.ifindex = idx;
         }
-        (libc::IPPROTO_IP, libc::IP_TTL) | (libc::IPPROTO_IPV6, libc::IPV6_HOPLIMIT) => {
+        Kind::DstAddrV4 => {
+            let Some(addr) = v4_at(data, 0) else {
+                return false;
+            };
+            info.dest = Some(IpAddr::V4(addr));
+        }
+        Kind::RecvIf => {
+            let Some(idx) = data.get(2..4) else {
+                return false;
+            };
+            info.ifindex = u32::from(u16::from_ne_bytes([idx[0], idx[1]]));
+        }
+        Kind::TtlInt => {
             let Some(v) = ne_i32(data, 0) else {
                 return false;
             };
             info.ttl = u8::try_from(v).ok();
         }
-        (libc::SOL_SOCKET, libc::SCM_TIMESTAMPNS) => {
-            // struct timespec { time_t tv_sec; long tv_nsec; }, both 64-bit here
+        Kind::TtlByte => {
+            let Some(&v) = data.first() else {
+                return false;
+            };
+            info.ttl = Some(v);
+        }
+        Kind::Timespec => {
             let (Some(s), Some(ns)) = (ne_i64(data, 0), ne_i64(data, 8)) else {
                 return false;
             };
-            if let (Ok(s), Ok(ns)) = (u64::try_from(s), u32::try_from(ns)) {
-                if ns < 1_000_000_000 {
-                    info.kernel_time = Some(Duration::new(s, ns));
-                }
-            }
+            info.kernel_time = time(s, ns, 1);
         }
-        (libc::SOL_SOCKET, libc::SO_RXQ_OVFL) => {
-            let Some(v) = ne_i32(data, 0) else {
+        Kind::Timeval { usec_width } => {
+            let us = match usec_width {
+                8 => ne_i64(data, 8),
+                _ => ne_i32(data, 8).map(i64::from),
+            };
+            let (Some(s), Some(us)) = (ne_i64(data, 0), us) else {
                 return false;
             };
-            info.drops = Some(v as u32);
+            info.kernel_time = time(s, us, 1000);
         }
-        _ => {}
+        Kind::Drops => {
+            let Some(v) = ne_u32(data, 0) else {
+                return false;
+            };
+            info.drops = Some(v);
+        }
     }
     true
 }
 
+/// Seconds and a sub-second count in units of `scale` nanoseconds;
+/// `None` for values no clock gives.
+fn time(secs: i64, sub: i64, scale: i64) -> Option<Duration> {
+    let ns = sub.checked_mul(scale)?;
+    match (u64::try_from(secs), u32::try_from(ns)) {
+        (Ok(s), Ok(ns)) if ns < 1_000_000_000 => Some(Duration::new(s, ns)),
+        _ => None,
+    }
+}
+
+fn v4_at(data: &[u8], at: usize) -> Option<Ipv4Addr> {
+    let b = data.get(at..at.checked_add(4)?)?;
+    Some(Ipv4Addr::new(b[0], b[1], b[2], b[3]))
+}
+
+fn ne_u32(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_ne_bytes(
+        data.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
+}
+
 fn ne_i32(data: &[u8], at: usize) -> Option<i32> {
-    Some(i32::from_ne_bytes(data.get(at..at + 4)?.try_into().ok()?))
+    ne_u32(data, at).map(|v| v as i32)
+}
+
+fn ne_u64(data: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_ne_bytes(
+        data.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 
 fn ne_i64(data: &[u8], at: usize) -> Option<i64> {
-    Some(i64::from_ne_bytes(data.get(at..at + 8)?.try_into().ok()?))
+    ne_u64(data, at).map(|v| v as i64)
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-
-    /// Builds a control buffer the way the kernel lays it out.
-    pub(crate) fn message(level: i32, kind: i32, data: &[u8]) -> Vec<u8> {
-        let hdr = header_len();
-        let len = hdr + data.len();
-        let mut out = vec![0u8; align(len)];
-        out[..size_of::<usize>()].copy_from_slice(&len.to_ne_bytes());
-        out[size_of::<usize>()..size_of::<usize>() + 4].copy_from_slice(&level.to_ne_bytes());
-        out[size_of::<usize>() + 4..size_of::<usize>() + 8].copy_from_slice(&kind.to_ne_bytes());
-        out[hdr..hdr + data.len()].copy_from_slice(data);
-        out
-    }
-
-    fn pktinfo_v4(ifindex: i32, group: [u8; 4]) -> Vec<u8> {
-        let mut d = Vec::new();
-        d.extend_from_slice(&ifindex.to_ne_bytes());
-        d.extend_from_slice(&[192, 0, 2, 2]);
-        d.extend_from_slice(&group);
-        message(libc::IPPROTO_IP, libc::IP_PKTINFO, &d)
-    }
-
-    #[test]
-    fn ipv4_info_ttl_time_and_drops() {
-        let mut buf = pktinfo_v4(3, [239, 1, 2, 3]);
-        buf.extend(message(libc::IPPROTO_IP, libc::IP_TTL, &7i32.to_ne_bytes()));
-        let mut ts = 1_700_000_000i64.to_ne_bytes().to_vec();
-        ts.extend_from_slice(&5i64.to_ne_bytes());
-        buf.extend(message(libc::SOL_SOCKET, libc::SCM_TIMESTAMPNS, &ts));
-        buf.extend(message(
-            libc::SOL_SOCKET,
-            libc::SO_RXQ_OVFL,
-            &12u32.to_ne_bytes(),
-        ));
-        let info = parse(&buf);
-        assert_eq!(info.dest, Some("239.1.2.3".parse().unwrap()));
-        assert_eq!(info.ifindex, 3);
-        assert_eq!(info.ttl, Some(7));
-        assert_eq!(info.drops, Some(12));
-        assert_eq!(info.kernel_time, Some(Duration::new(1_700_000_000, 5)));
-        assert!(!info.truncated);
-    }
-
-    #[test]
-    fn ipv6_info_and_hop_limit() {
-        let mut d = "ff15::1".parse::<Ipv6Addr>().unwrap().octets().to_vec();
-        d.extend_from_slice(&4u32.to_ne_bytes());
-        let mut buf = message(libc::IPPROTO_IPV6, libc::IPV6_PKTINFO, &d);
-        buf.extend(message(
-            libc::IPPROTO_IPV6,
-            libc::IPV6_HOPLIMIT,
-            &64i32.to_ne_bytes(),
-        ));
-        let info = parse(&buf);
-        assert_eq!(info.dest, Some("ff15::1".parse().unwrap()));
-        assert_eq!(info.ifindex, 4);
-        assert_eq!(info.ttl, Some(64));
-    }
-
-    #[test]
-    fn truncated_buffers_are_flagged_not_read_past() {
-        let full = pktinfo_v4(3, [239, 1, 2, 3]);
-        // Up to cmsg_len (header + 12 bytes of in_pktinfo); the rest is padding.
-        let used = header_len() + 12;
-        assert!(parse(&full[..used]).dest.is_some());
-        for cut in 0..used {
-            let info = parse(&full[..cut]);
-            assert_eq!(info.dest, None, "cut at {cut}");
-            if cut >= size_of::<libc::cmsghdr>() {
-                assert!(info.truncated, "cut at {cut}");
-            }
-        }
-    }
-
-    #[test]
-    fn short_data_and_bogus_lengths_are_flagged() {
-        let buf = message(libc::IPPROTO_IP, libc::IP_TTL, &[1, 2]);
-        let info = parse(&buf);
-        assert_eq!(info.ttl, None);
-        assert!(info.truncated);
-        let mut bogus = message(libc::IPPROTO_IP, libc::IP_TTL, &1i32.to_ne_bytes());
-        bogus[..size_of::<usize>()].copy_from_slice(&usize::MAX.to_ne_bytes());
-        assert!(parse(&bogus).truncated);
-        bogus[..size_of::<usize>()].copy_from_slice(&0usize.to_ne_bytes());
-        assert!(parse(&bogus).truncated);
-    }
-
-    #[test]
-    fn unknown_messages_are_skipped() {
-        let mut buf = message(99, 99, &[0; 5]);
-        buf.extend(message(libc::IPPROTO_IP, libc::IP_TTL, &9i32.to_ne_bytes()));
-        let info = parse(&buf);
-        assert_eq!(info.ttl, Some(9));
-        assert!(!info.truncated);
-    }
-
-    #[test]
-    fn garbage_never_panics() {
-        let mut state = 0x1234_5678_9abc_def0u64;
-        for _ in 0..2000 {
-            let mut buf = [0u8; 96];
-            for b in buf.iter_mut() {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                *b = state as u8;
-            }
-            let _ = parse(&buf[..(state % 97) as usize]);
-        }
-    }
-}
+pub(crate) mod tests;

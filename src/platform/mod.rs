@@ -1,23 +1,78 @@
-//! The one home of OS-specific code.
+//! The one home of OS-specific code, behind one contract.
 //!
-//! Everything above this module calls the portable functions re-exported
-//! here; each OS provides the same names in its own file (`linux.rs` now;
-//! macOS, the BSDs and Windows later), the way socket2 lays out `sys/`.
-//! socket2 covers what it can; the OS file uses libc where socket2 stops
-//! (source-specific joins, packet info, receive TTL, kernel timestamps,
-//! drop counters). `unsafe` is allowed only in the OS files.
+//! Everything above this module uses only the names exported here. Each
+//! OS family provides all of them in its own folder, the way socket2 lays
+//! out `sys/`: `linux/`, `bsd/` (FreeBSD and macOS, with `cfg` for their
+//! differences) and `windows/`. `unix.rs` holds what Linux and the BSDs
+//! share. socket2 does what it can portably; the OS modules use libc or
+//! windows-sys where it stops (source-specific joins, packet info,
+//! receive TTL, kernel timestamps, drop counters, batched I/O). `unsafe`
+//! is allowed only in the OS modules.
+//!
+//! The contract, by area (each OS module documents its own behaviour):
+//! - sockets: [`open_receiver`], [`open_sender`], [`share_port`],
+//!   [`set_multicast_all`], [`enable_packet_info`], [`set_recv_buffer`],
+//!   [`BIND_GROUP_FIXES_DEST`], raw [`setsockopt_raw`]/[`getsockopt_raw`];
+//! - memberships: [`join`], [`leave`], [`join_call`],
+//!   [`max_memberships_v4`], [`max_sources_v4`];
+//! - sending side: [`set_multicast_iface`], [`encode_iface_index_v4`];
+//! - I/O: [`RecvBatch`] + [`recv_batch`] (metadata in [`RecvMeta`]),
+//!   [`SendBatch`], [`BATCH`], [`Waiter`] (readiness of many sockets),
+//!   [`raw_stdout`];
+//! - kernel counters: [`socket_drops`] (`None` where the OS has none);
+//! - interfaces: [`interfaces`], [`if_index`], [`if_is_up`], [`if_name`];
+//! - the option table of `mcast sockopt`: [`SOCKOPT_TABLE`],
+//!   [`sysctl_value`];
+//! - errors: [`errno_name`], [`errno`] (→ [`Errno`]) and [`hint`].
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 pub mod cmsg;
 mod common;
+mod errors;
+mod ifaces;
+pub mod options;
+#[cfg(unix)]
+mod unix;
+
 #[cfg(target_os = "linux")]
 mod linux;
+#[cfg(target_os = "linux")]
+use linux as os;
+
+#[cfg(any(target_os = "freebsd", target_os = "macos"))]
+mod bsd;
+#[cfg(any(target_os = "freebsd", target_os = "macos"))]
+use bsd as os;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as os;
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "macos",
+    windows
+)))]
+compile_error!(
+    "mcast supports Linux, FreeBSD, macOS and Windows; \
+     a new OS needs a module in src/platform/ (see CONTRIBUTING.md, \"Adding an OS\")"
+);
 
 pub use common::{open_receiver, open_sender, Family};
-#[cfg(target_os = "linux")]
-pub use linux::*;
+pub use errors::{hint, Doing, Errno};
+pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};
+
+pub use os::{
+    enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, join,
+    join_call, leave, max_memberships_v4, max_sources_v4, raw_stdout, recv_batch,
+    set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port,
+    socket_drops, sysctl_value, RecvBatch, SendBatch, Waiter, BATCH, BIND_GROUP_FIXES_DEST,
+    SOCKOPT_TABLE, IFACE_INDEX_V4_FORM,
+};
 
 /// What to ask the kernel for with each datagram, besides its source.
 /// Each control message costs the kernel a copy to user space per packet.
@@ -27,7 +82,7 @@ pub struct Wanted {
     pub dest_and_iface: bool,
     /// TTL or hop limit.
     pub ttl: bool,
-    /// When the kernel queued the datagram.
+    /// When the kernel queued the datagram (where the OS can say).
     pub kernel_time: bool,
 }
 
@@ -36,7 +91,7 @@ pub struct Wanted {
 pub struct RecvMeta {
     /// Bytes placed in the buffer.
     pub len: usize,
-    /// The datagram was longer than the buffer (`MSG_TRUNC`).
+    /// The datagram was longer than the buffer.
     pub truncated: bool,
     pub source: SocketAddr,
     /// Metadata parsed from control messages.

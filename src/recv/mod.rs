@@ -134,10 +134,10 @@ pub fn run(
     let mut next_check = start + IFACE_CHECK;
     let mut batch = platform::RecvBatch::new(BUF_LEN);
     let mut pace = Pace::new(platform::BATCH, rx.rcvbuf());
-    let mut pollfds = Vec::new();
     let mut ready = Vec::new();
-    let fds = rx.raw_fds();
-    let single = fds.len() == 1;
+    let mut waiter = rx.waiter();
+    let sockets = rx.socket_count();
+    let single = sockets == 1;
     if single {
         let sock = rx.socket(0);
         sock.set_nonblocking(false)?;
@@ -147,7 +147,7 @@ pub fn run(
     let mut other_iface = 0u64;
     // Per socket, the kernel's drop count as of the last packet read: drops
     // up to then sit between packets, so they show as sequence gaps.
-    let mut drops_seen = vec![0u32; fds.len()];
+    let mut drops_seen = vec![0u32; sockets];
     let mut last_flush = start;
     let mut single_wait = SINGLE_WAIT;
     let ending = 'outer: loop {
@@ -208,7 +208,7 @@ pub fn run(
             ready.push(0);
         } else {
             let wait = if napped { Duration::ZERO } else { wait };
-            platform::wait_readable(&mut pollfds, &fds, wait, &mut ready)?;
+            waiter.wait(wait, &mut ready)?;
         }
         // After the interface check: a recreated interface has a new index.
         let joined_on = rx.ifindex();

@@ -4,7 +4,6 @@
 //! (`igmp_max_msf`).
 
 use std::net::IpAddr;
-use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -13,7 +12,7 @@ use tracing::{debug, warn};
 
 use super::Packet;
 use crate::config::{Group, Iface, ReceiveConfig};
-use crate::platform::{self, Family, RecvMeta};
+use crate::platform::{self, Doing, Errno, Family, RecvMeta};
 use crate::testpacket::TestHeader;
 
 /// IPv6 has no per-socket membership limit, but each membership costs
@@ -204,7 +203,7 @@ impl Receiver {
                 let g = &self.groups[m];
                 match platform::join(&s.sock, g.addr, g.source, self.ifindex) {
                     Ok(()) => {}
-                    Err(e) if e.raw_os_error() == Some(libc::EADDRINUSE) => {}
+                    Err(e) if platform::errno(&e) == Some(Errno::AddrInUse) => {}
                     Err(e) => warn!("joining {g} again on index {}: {e}", self.ifindex),
                 }
             }
@@ -222,12 +221,12 @@ impl Receiver {
     }
 
     /// Packets the kernel dropped on these sockets (full receive queue)
-    /// before mcast could read them.
-    pub fn kernel_drops(&self) -> u64 {
+    /// before mcast could read them; `None` where the OS does not say.
+    pub fn kernel_drops(&self) -> Option<u64> {
         self.socks
             .iter()
             .filter_map(|s| platform::socket_drops(&s.sock))
-            .sum()
+            .reduce(|a, b| a + b)
     }
 
     pub fn groups(&self) -> &[Group] {
@@ -242,8 +241,9 @@ impl Receiver {
         self.socks.len()
     }
 
-    pub(super) fn raw_fds(&self) -> Vec<RawFd> {
-        self.socks.iter().map(|s| s.sock.as_raw_fd()).collect()
+    /// Waits on every socket, indexes as in [`Receiver::socket`].
+    pub(super) fn waiter(&self) -> platform::Waiter {
+        platform::Waiter::new(self.socks.iter().map(|s| &s.sock))
     }
 
     pub(super) fn socket(&self, i: usize) -> &Socket {
@@ -351,15 +351,12 @@ fn join_error(e: std::io::Error, g: &Group, iface: Option<&Iface>) -> anyhow::Er
         || "the kernel's default interface".to_string(),
         |i| i.to_string(),
     );
-    let hint = match e.raw_os_error() {
-        Some(libc::ENODEV) => " (is the interface up, and does it have an address of this family?)",
-        Some(libc::ENOBUFS) => {
-            " (the kernel's membership limit: raise net.ipv4.igmp_max_memberships)"
-        }
-        Some(libc::EADDRINUSE) => " (already joined on this socket)",
-        Some(libc::EINVAL) if iface.is_none() => " (no route for the group: give --iface)",
-        _ => "",
-    };
+    let hint = platform::hint(
+        &e,
+        Doing::Join {
+            iface_given: iface.is_some(),
+        },
+    );
     anyhow::Error::new(e).context(format!("joining {g} on {on}: {errno}{hint}"))
 }
 

@@ -1,16 +1,11 @@
-//! The socket-option catalogue behind `mcast sockopt`, shaped like Go's
-//! `x/net/ipv4`: a portable list of options ([`Opt`]: names, aliases,
-//! family) and one table per OS ([`Row`]s: level, number, encoding,
-//! default, notes). An option without a row is not supported on that OS.
+//! `mcast sockopt`'s driver over the option catalogue, whose types live
+//! in [`crate::platform::options`] and whose table for this OS is
+//! [`platform::SOCKOPT_TABLE`].
 //!
 //! The driver here sets what was asked, joins groups, then reads every
 //! row back with getsockopt, collecting errors instead of stopping: the
 //! point is to show what the kernel did with each request.
 
-#[cfg(target_os = "linux")]
-mod linux;
-#[cfg(target_os = "linux")]
-use linux as os;
 mod render;
 
 pub use render::{render_json, render_text};
@@ -29,253 +24,13 @@ use crate::usage;
 
 /// This OS's table.
 pub fn table() -> &'static [Row] {
-    os::TABLE
+    platform::SOCKOPT_TABLE
 }
 
-/// What `platform::join` calls on this OS, for messages and records.
-pub fn join_call(ssm: bool) -> &'static str {
-    if ssm {
-        os::JOIN_SOURCE_CALL
-    } else {
-        os::JOIN_CALL
-    }
-}
+pub use crate::platform::options::{Encoding, Level, Opt, OsDefault, Row, Scope, Value};
 
-/// Which socket an option belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    V4,
-    V6,
-    /// Socket level: shown and set on the socket of each family.
-    Socket,
-}
-
-impl Scope {
-    pub fn applies_to(self, family: Family) -> bool {
-        match self {
-            Scope::V4 => family == Family::V4,
-            Scope::V6 => family == Family::V6,
-            Scope::Socket => true,
-        }
-    }
-}
-
-/// An option, whatever number an OS gives it (Go's `ssoMulticastTTL` ...).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Opt {
-    MulticastTtl,
-    MulticastLoop,
-    MulticastIf,
-    MulticastAll,
-    Ttl,
-    Tos,
-    PktInfo,
-    RecvTtl,
-    MulticastHops,
-    MulticastLoop6,
-    MulticastIf6,
-    MulticastAll6,
-    UnicastHops,
-    Tclass,
-    RecvPktInfo6,
-    RecvHopLimit,
-    V6Only,
-    RcvBuf,
-    SndBuf,
-    ReuseAddr,
-    ReusePort,
-    TimestampNs,
-    RxqOvfl,
-}
-
-impl Opt {
-    pub const ALL: [Opt; 23] = [
-        Opt::MulticastTtl,
-        Opt::MulticastLoop,
-        Opt::MulticastIf,
-        Opt::MulticastAll,
-        Opt::Ttl,
-        Opt::Tos,
-        Opt::PktInfo,
-        Opt::RecvTtl,
-        Opt::MulticastHops,
-        Opt::MulticastLoop6,
-        Opt::MulticastIf6,
-        Opt::MulticastAll6,
-        Opt::UnicastHops,
-        Opt::Tclass,
-        Opt::RecvPktInfo6,
-        Opt::RecvHopLimit,
-        Opt::V6Only,
-        Opt::RcvBuf,
-        Opt::SndBuf,
-        Opt::ReuseAddr,
-        Opt::ReusePort,
-        Opt::TimestampNs,
-        Opt::RxqOvfl,
-    ];
-
-    /// The kernel's name, which users search for; also accepted by `--set`.
-    pub fn name(self) -> &'static str {
-        self.info().0
-    }
-
-    pub fn scope(self) -> Scope {
-        self.info().1
-    }
-
-    /// Short names for `--set`; one alias may name an option of each family.
-    pub fn aliases(self) -> &'static [&'static str] {
-        self.info().2
-    }
-
-    fn info(self) -> (&'static str, Scope, &'static [&'static str]) {
-        use Scope::{Socket, V4, V6};
-        match self {
-            Opt::MulticastTtl => ("IP_MULTICAST_TTL", V4, &["ttl"]),
-            Opt::MulticastLoop => ("IP_MULTICAST_LOOP", V4, &["loop"]),
-            Opt::MulticastIf => ("IP_MULTICAST_IF", V4, &["if", "iface"]),
-            Opt::MulticastAll => ("IP_MULTICAST_ALL", V4, &["all"]),
-            Opt::Ttl => ("IP_TTL", V4, &["unicast-ttl"]),
-            Opt::Tos => ("IP_TOS", V4, &["tos"]),
-            Opt::PktInfo => ("IP_PKTINFO", V4, &["pktinfo"]),
-            Opt::RecvTtl => ("IP_RECVTTL", V4, &["recvttl"]),
-            Opt::MulticastHops => ("IPV6_MULTICAST_HOPS", V6, &["ttl", "hops"]),
-            Opt::MulticastLoop6 => ("IPV6_MULTICAST_LOOP", V6, &["loop"]),
-            Opt::MulticastIf6 => ("IPV6_MULTICAST_IF", V6, &["if", "iface"]),
-            Opt::MulticastAll6 => ("IPV6_MULTICAST_ALL", V6, &["all"]),
-            Opt::UnicastHops => ("IPV6_UNICAST_HOPS", V6, &["unicast-ttl", "unicast-hops"]),
-            Opt::Tclass => ("IPV6_TCLASS", V6, &["tos", "tclass"]),
-            Opt::RecvPktInfo6 => ("IPV6_RECVPKTINFO", V6, &["pktinfo"]),
-            Opt::RecvHopLimit => ("IPV6_RECVHOPLIMIT", V6, &["recvttl", "recvhops"]),
-            Opt::V6Only => ("IPV6_V6ONLY", V6, &["v6only"]),
-            Opt::RcvBuf => ("SO_RCVBUF", Socket, &["rcvbuf"]),
-            Opt::SndBuf => ("SO_SNDBUF", Socket, &["sndbuf"]),
-            Opt::ReuseAddr => ("SO_REUSEADDR", Socket, &["reuseaddr"]),
-            Opt::ReusePort => ("SO_REUSEPORT", Socket, &["reuseport"]),
-            Opt::TimestampNs => ("SO_TIMESTAMPNS", Socket, &["timestamp"]),
-            Opt::RxqOvfl => ("SO_RXQ_OVFL", Socket, &["rxq-ovfl", "drops"]),
-        }
-    }
-}
-
-/// A protocol level, by name and by this OS's number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Level {
-    pub name: &'static str,
-    pub value: i32,
-}
-
-/// How an option's value travels through setsockopt/getsockopt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    /// C `int`.
-    Int,
-    /// C `int` used as a switch: 0 off, anything else on.
-    Bool,
-    /// One byte (BSD and macOS take the multicast TTL and loop this way).
-    Byte,
-    /// A 32-bit interface index (the IPv6 interface options).
-    IfIndex,
-    /// The IPv4 outgoing interface: set as `in_addr` when the interface has
-    /// an IPv4 address, else by index as `ip_mreqn`; read back as `in_addr`.
-    IfaceV4,
-}
-
-impl Encoding {
-    /// Bytes getsockopt is offered.
-    fn width(self) -> usize {
-        match self {
-            Encoding::Byte => 1,
-            _ => 4,
-        }
-    }
-
-    /// What `--set` accepts, for error messages.
-    fn accepts(self) -> &'static str {
-        match self {
-            Encoding::Int => "a whole number (decimal or 0x hex)",
-            Encoding::Bool => "0/1, on/off, true/false or yes/no",
-            Encoding::Byte => "a number from 0 to 255",
-            Encoding::IfIndex | Encoding::IfaceV4 => "an interface name, index or address",
-        }
-    }
-}
-
-/// What a fresh socket of this OS reads back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OsDefault {
-    Is(Value),
-    /// Set per host by a sysctl; `stock` is the kernel's own default.
-    Sysctl {
-        key: &'static str,
-        stock: i32,
-    },
-}
-
-impl OsDefault {
-    /// The sysctl this default comes from, if any.
-    pub fn sysctl(self) -> Option<&'static str> {
-        match self {
-            OsDefault::Is(_) => None,
-            OsDefault::Sysctl { key, .. } => Some(key),
-        }
-    }
-
-    /// The default on this host now.
-    pub fn value(self) -> Value {
-        match self {
-            OsDefault::Is(v) => v,
-            OsDefault::Sysctl { key, stock } => Value::Int(os::read_sysctl(key).unwrap_or(stock)),
-        }
-    }
-}
-
-/// One option as this OS has it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Row {
-    pub opt: Opt,
-    pub level: Level,
-    pub optname: i32,
-    pub encoding: Encoding,
-    pub default: OsDefault,
-    /// What surprises people about this option here; may be empty.
-    pub note: &'static str,
-}
-
-impl Row {
-    pub fn name(&self) -> &'static str {
-        self.opt.name()
-    }
-}
-
-/// A value read back (or a default), decoded from its encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Value {
-    Int(i32),
-    Addr(Ipv4Addr),
-    Index(u32),
-}
-
+/// What the sockopt table shows and JSON carries for a value read back.
 impl Value {
-    /// Decodes what getsockopt wrote; `None` for a length the encoding
-    /// does not explain.
-    pub fn decode(encoding: Encoding, bytes: &[u8]) -> Option<Value> {
-        let four = <[u8; 4]>::try_from(bytes).ok();
-        match (encoding, bytes) {
-            // Some kernels answer an int option with one byte.
-            (Encoding::Int | Encoding::Bool | Encoding::Byte, [b]) => {
-                Some(Value::Int(i32::from(*b)))
-            }
-            (Encoding::Int | Encoding::Bool | Encoding::Byte, _) => {
-                four.map(|b| Value::Int(i32::from_ne_bytes(b)))
-            }
-            (Encoding::IfIndex, _) => four.map(|b| Value::Index(u32::from_ne_bytes(b))),
-            // in_addr is in network order, as octets() are.
-            (Encoding::IfaceV4, _) => four.map(|b| Value::Addr(Ipv4Addr::from(b))),
-        }
-    }
-
     pub fn to_json(self) -> Json {
         match self {
             Value::Int(n) => json!(n),
@@ -313,7 +68,8 @@ pub enum Setting {
     Index(u32),
     /// IPv4 interface by its address (`in_addr`).
     Addr(Ipv4Addr),
-    /// IPv4 interface by index (`ip_mreqn` with no addresses).
+    /// IPv4 interface by index, in this OS's form
+    /// ([`platform::IFACE_INDEX_V4_FORM`]).
     AddrIndex(u32),
 }
 
@@ -324,12 +80,7 @@ impl Setting {
             Setting::Byte(b) => vec![b],
             Setting::Index(n) => n.to_ne_bytes().to_vec(),
             Setting::Addr(a) => a.octets().to_vec(),
-            Setting::AddrIndex(n) => {
-                // struct ip_mreqn { in_addr multiaddr; in_addr address; int ifindex; }
-                let mut b = vec![0u8; 8];
-                b.extend_from_slice(&n.to_ne_bytes());
-                b
-            }
+            Setting::AddrIndex(n) => platform::encode_iface_index_v4(n),
         }
     }
 }
@@ -513,14 +264,19 @@ fn iface_setting(
             None => (
                 Setting::AddrIndex(i.index),
                 Some(format!(
-                    "{} has no IPv4 address: set by index {} (ip_mreqn)",
-                    i.name, i.index
+                    "{} has no IPv4 address: set by index {} ({})",
+                    i.name,
+                    i.index,
+                    platform::IFACE_INDEX_V4_FORM
                 )),
             ),
         },
         (Encoding::IfaceV4, Target::Index(n)) => (
             Setting::AddrIndex(n),
-            Some(format!("set by index {n} (ip_mreqn)")),
+            Some(format!(
+                "set by index {n} ({})",
+                platform::IFACE_INDEX_V4_FORM
+            )),
         ),
         (_, Target::Known(i)) => (Setting::Index(i.index), None),
         (_, Target::Index(n)) => (Setting::Index(n), None),
@@ -625,7 +381,7 @@ pub struct JoinReport {
 
 impl JoinReport {
     pub fn call(&self) -> &'static str {
-        join_call(self.source.is_some())
+        platform::join_call(Family::of(self.group), self.source.is_some())
     }
 
     /// `MCAST_JOIN_GROUP 239.1.1.1 on mc0 (index 3)`
@@ -829,6 +585,7 @@ mod tests {
     fn ifaces() -> IfaceTable {
         let iface = |name: &str, index, v4: &[&str], v6: &[&str]| Iface {
             name: name.into(),
+            alias: None,
             index,
             v4: v4.iter().map(|a| a.parse().unwrap()).collect(),
             v6: v6.iter().map(|a| a.parse().unwrap()).collect(),
@@ -1202,9 +959,11 @@ mod tests {
         );
     }
 
+    /// Linux's numbers and texts (the table and these tests run natively).
     #[test]
+    #[cfg(target_os = "linux")]
     fn errno_names_and_text() {
-        let e = io::Error::from_raw_os_error(libc::EINVAL);
+        let e = io::Error::from_raw_os_error(22);
         assert_eq!(errno_text(&e), "EINVAL (Invalid argument)");
     }
 
@@ -1290,8 +1049,8 @@ mod tests {
         assert!(s.failed());
         let r = report(&s, Opt::MulticastTtl);
         assert_eq!(
-            r.set_error.as_ref().and_then(io::Error::raw_os_error),
-            Some(libc::EINVAL)
+            r.set_error.as_ref().and_then(platform::errno),
+            Some(platform::Errno::Invalid)
         );
         assert_eq!(
             r.set_error_line().unwrap(),

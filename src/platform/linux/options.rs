@@ -1,14 +1,10 @@
 //! Linux's row for each option in the catalogue: where the kernel takes
 //! it, how wide and how encoded the value is, and what a fresh socket
-//! reads. Verified on Linux 6.x (see `PLATFORM.md`); defaults that come
-//! from a sysctl are read from this host at run time.
+//! reads. Verified on Linux 6.x (README, "Linux behaviours"); defaults
+//! that come from a sysctl are read from this host at run time.
 
-use super::{Encoding, Level, Opt, OsDefault, Row, Value};
+use crate::platform::options::{Encoding, Level, Opt, OsDefault, Row, Value};
 use std::net::Ipv4Addr;
-
-/// What `platform::join` calls on Linux, for messages and records.
-pub const JOIN_CALL: &str = "MCAST_JOIN_GROUP";
-pub const JOIN_SOURCE_CALL: &str = "MCAST_JOIN_SOURCE_GROUP";
 
 const SOL_SOCKET: Level = Level {
     name: "SOL_SOCKET",
@@ -45,7 +41,7 @@ const fn row(
 }
 
 /// In the order `sockopt` prints them: per family, then socket level.
-pub const TABLE: &[Row] = &[
+pub const SOCKOPT_TABLE: &[Row] = &[
     row(
         Opt::MulticastTtl,
         IPPROTO_IP,
@@ -241,9 +237,3 @@ pub const TABLE: &[Row] = &[
         "1: drop count rides on packets",
     ),
 ];
-
-/// A numeric sysctl of this network namespace (`net.core.rmem_default`).
-pub fn read_sysctl(key: &str) -> Option<i32> {
-    let path = format!("/proc/sys/{}", key.replace('.', "/"));
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
-}

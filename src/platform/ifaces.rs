@@ -1,0 +1,78 @@
+//! Interfaces as the OS lists them, through the getifaddrs crate, which
+//! speaks getifaddrs(3) on Unix and GetAdaptersAddresses on Windows.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::IpAddr;
+
+use getifaddrs::InterfaceFlags;
+
+/// One interface and all its addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IfaceInfo {
+    pub name: String,
+    /// Another name users know it by: Windows' friendly name
+    /// ("Ethernet 2"); `None` where the OS has one name only.
+    pub alias: Option<String>,
+    pub index: u32,
+    pub addrs: Vec<IpAddr>,
+    pub up: bool,
+    pub multicast: bool,
+    pub loopback: bool,
+}
+
+/// Every interface of this host (network namespace), by index.
+pub fn interfaces() -> io::Result<Vec<IfaceInfo>> {
+    let mut by_index: BTreeMap<u32, IfaceInfo> = BTreeMap::new();
+    for entry in getifaddrs::getifaddrs()? {
+        let Some(index) = entry.index else { continue };
+        let iface = by_index.entry(index).or_insert_with(|| IfaceInfo {
+            name: entry.name.clone(),
+            alias: alias(&entry),
+            index,
+            addrs: Vec::new(),
+            up: entry.flags.contains(InterfaceFlags::UP),
+            multicast: entry.flags.contains(InterfaceFlags::MULTICAST),
+            loopback: entry.flags.contains(InterfaceFlags::LOOPBACK),
+        });
+        if let Some(a) = entry.address.ip_addr() {
+            if !iface.addrs.contains(&a) {
+                iface.addrs.push(a);
+            }
+        }
+    }
+    Ok(by_index.into_values().collect())
+}
+
+#[cfg(windows)]
+fn alias(entry: &getifaddrs::Interface) -> Option<String> {
+    (!entry.description.is_empty() && entry.description != entry.name)
+        .then(|| entry.description.clone())
+}
+
+#[cfg(not(windows))]
+fn alias(_: &getifaddrs::Interface) -> Option<String> {
+    None
+}
+
+/// Which interface, by index, a name refers to now (after a flap the
+/// index can change).
+pub fn if_index(name: &str) -> Option<u32> {
+    getifaddrs::if_nametoindex(name).ok()
+}
+
+/// Whether the interface is administratively and operationally up.
+pub fn if_is_up(name: &str) -> bool {
+    getifaddrs::getifaddrs().is_ok_and(|mut all| {
+        all.any(|i| {
+            i.name == name
+                && i.flags.contains(InterfaceFlags::UP)
+                && i.flags.contains(InterfaceFlags::RUNNING)
+        })
+    })
+}
+
+/// An interface's current name, for indexes that appeared after start.
+pub fn if_name(index: u32) -> Option<String> {
+    getifaddrs::if_indextoname(index).ok()
+}

@@ -1,0 +1,271 @@
+//! Linux: the calls socket2 does not make for us. What Linux shares with
+//! the BSDs (option calls, poll, batched I/O) is in `../unix/`.
+#![allow(unsafe_code)]
+
+mod options;
+
+pub use options::SOCKOPT_TABLE;
+pub use super::unix::{
+    errno, errno_name, getsockopt_raw, raw_stdout, recv_batch, setsockopt_raw, RecvBatch,
+    SendBatch, Waiter, BATCH,
+};
+
+use std::io;
+use std::net::IpAddr;
+
+use socket2::Socket;
+use tracing::debug;
+
+use super::cmsg::{self, Layout};
+use super::unix::{level, set_int, setsockopt_struct, storage};
+use super::{Family, Wanted};
+
+/// How control data is laid out here.
+pub(super) const CMSG_LAYOUT: Layout = cmsg::LINUX;
+
+// The layout's literal numbers are this kernel's.
+const _: () = {
+    assert!(libc::IPPROTO_IP == 0 && libc::IPPROTO_IPV6 == 41 && libc::SOL_SOCKET == 1);
+    assert!(libc::IP_PKTINFO == 8 && libc::IP_TTL == 2);
+    assert!(libc::IPV6_PKTINFO == 50 && libc::IPV6_HOPLIMIT == 52);
+    assert!(libc::SCM_TIMESTAMPNS == 35 && libc::SO_RXQ_OVFL == 40);
+    assert!(std::mem::size_of::<libc::cmsghdr>() == 16);
+};
+
+/// Lets several listeners bind the same port. Linux needs only
+/// `SO_REUSEADDR` for that, and `SO_REUSEPORT` would be wrong: measured on
+/// 6.18, a reuseport group hands each datagram to *one* member chosen by
+/// flow hash, ignoring which groups it joined, so listeners on different
+/// groups steal each other's packets. (The BSDs need `SO_REUSEPORT`.)
+pub fn share_port(sock: &Socket) -> io::Result<()> {
+    sock.set_reuse_address(true)?;
+    debug!("setsockopt SO_REUSEADDR = 1");
+    Ok(())
+}
+
+/// `IP_MULTICAST_ALL` / `IPV6_MULTICAST_ALL`: Linux delivers groups joined
+/// by *other* sockets to any socket bound to the wildcard address unless
+/// this is off.
+pub fn set_multicast_all(sock: &Socket, family: Family, on: bool) -> io::Result<()> {
+    match family {
+        Family::V4 => sock.set_multicast_all_v4(on)?,
+        Family::V6 => sock.set_multicast_all_v6(on)?,
+    }
+    debug!(
+        "setsockopt {} = {}",
+        match family {
+            Family::V4 => "IP_MULTICAST_ALL",
+            Family::V6 => "IPV6_MULTICAST_ALL",
+        },
+        on as i32
+    );
+    Ok(())
+}
+
+/// Whether an IPv4 socket bound to a group address, holding memberships
+/// of that group only, all on one interface, receives exactly that group
+/// from that interface. True on Linux with `IP_MULTICAST_ALL` off: the
+/// bound address filters the destination and the membership check
+/// (`ip_mc_sf_allow`) the arrival interface. Such a socket needs no
+/// `IP_PKTINFO`, whose control message and the route lookup the kernel
+/// makes to fill it are a tenth of the cost of receiving a small datagram.
+/// (IPv6 matches memberships by group only, so it always needs packet info.)
+pub const BIND_GROUP_FIXES_DEST: bool = true;
+
+/// Asks for what `wanted` says with every packet, and always for the
+/// socket's drop counter (a control message only once drops happened).
+pub fn enable_packet_info(sock: &Socket, family: Family, wanted: Wanted) -> io::Result<()> {
+    let (info, info_name, ttl, ttl_name) = match family {
+        Family::V4 => (
+            libc::IP_PKTINFO,
+            "IP_PKTINFO",
+            libc::IP_RECVTTL,
+            "IP_RECVTTL",
+        ),
+        Family::V6 => (
+            libc::IPV6_RECVPKTINFO,
+            "IPV6_RECVPKTINFO",
+            libc::IPV6_RECVHOPLIMIT,
+            "IPV6_RECVHOPLIMIT",
+        ),
+    };
+    let lvl = level(family);
+    if wanted.dest_and_iface {
+        set_int(sock, lvl, info, info_name, 1)?;
+    }
+    if wanted.ttl {
+        set_int(sock, lvl, ttl, ttl_name, 1)?;
+    }
+    if wanted.kernel_time {
+        set_int(
+            sock,
+            libc::SOL_SOCKET,
+            libc::SO_TIMESTAMPNS,
+            "SO_TIMESTAMPNS",
+            1,
+        )?;
+    }
+    set_int(sock, libc::SOL_SOCKET, libc::SO_RXQ_OVFL, "SO_RXQ_OVFL", 1)?;
+    Ok(())
+}
+
+/// The call [`join`] makes, for messages and records.
+pub fn join_call(_family: Family, ssm: bool) -> &'static str {
+    if ssm {
+        "MCAST_JOIN_SOURCE_GROUP"
+    } else {
+        "MCAST_JOIN_GROUP"
+    }
+}
+
+/// Joins or leaves with the protocol-independent API (RFC 3678), which
+/// takes an interface index for both families and a source for SSM.
+fn membership(
+    sock: &Socket,
+    group: IpAddr,
+    source: Option<IpAddr>,
+    ifindex: u32,
+    join: bool,
+) -> io::Result<()> {
+    let lvl = level(Family::of(group));
+    let (name, label) = match (source.is_some(), join) {
+        (false, true) => (libc::MCAST_JOIN_GROUP, "MCAST_JOIN_GROUP"),
+        (false, false) => (libc::MCAST_LEAVE_GROUP, "MCAST_LEAVE_GROUP"),
+        (true, true) => (libc::MCAST_JOIN_SOURCE_GROUP, "MCAST_JOIN_SOURCE_GROUP"),
+        (true, false) => (libc::MCAST_LEAVE_SOURCE_GROUP, "MCAST_LEAVE_SOURCE_GROUP"),
+    };
+    let rc = match source {
+        None => {
+            let req = libc::group_req {
+                gr_interface: ifindex,
+                gr_group: storage(group),
+            };
+            setsockopt_struct(sock, lvl, name, &req)
+        }
+        Some(src) => {
+            let req = libc::group_source_req {
+                gsr_interface: ifindex,
+                gsr_group: storage(group),
+                gsr_source: storage(src),
+            };
+            setsockopt_struct(sock, lvl, name, &req)
+        }
+    };
+    match source {
+        Some(s) => debug!("setsockopt {label} group {group} source {s} ifindex {ifindex}"),
+        None => debug!("setsockopt {label} group {group} ifindex {ifindex}"),
+    }
+    rc
+}
+
+/// Joins `group` (from `source` only, when given) on interface `ifindex`;
+/// index 0 lets the kernel choose by its routes.
+pub fn join(sock: &Socket, group: IpAddr, source: Option<IpAddr>, ifindex: u32) -> io::Result<()> {
+    membership(sock, group, source, ifindex, true)
+}
+
+pub fn leave(sock: &Socket, group: IpAddr, source: Option<IpAddr>, ifindex: u32) -> io::Result<()> {
+    membership(sock, group, source, ifindex, false)
+}
+
+/// How an IPv4 outgoing interface is given by index here.
+pub const IFACE_INDEX_V4_FORM: &str = "ip_mreqn";
+
+/// `IP_MULTICAST_IF`'s value naming an interface by index:
+/// `struct ip_mreqn { in_addr multiaddr; in_addr address; int ifindex; }`.
+pub fn encode_iface_index_v4(ifindex: u32) -> Vec<u8> {
+    let mut b = vec![0u8; 8];
+    b.extend_from_slice(&ifindex.to_ne_bytes());
+    b
+}
+
+/// Outgoing interface. IPv4 prefers the interface's address, because
+/// setting it by index on `lo` makes Linux send from 0.0.0.0; an interface
+/// without an IPv4 address is set by index (`ip_mreqn`).
+pub fn set_multicast_iface(
+    sock: &Socket,
+    family: Family,
+    ifindex: u32,
+    v4_addr: Option<std::net::Ipv4Addr>,
+) -> io::Result<()> {
+    match (family, v4_addr) {
+        (Family::V4, Some(addr)) => {
+            sock.set_multicast_if_v4(&addr)?;
+            debug!("setsockopt IP_MULTICAST_IF = {addr}");
+        }
+        (Family::V4, None) => {
+            let req = libc::ip_mreqn {
+                imr_multiaddr: libc::in_addr { s_addr: 0 },
+                imr_address: libc::in_addr { s_addr: 0 },
+                imr_ifindex: ifindex as libc::c_int,
+            };
+            setsockopt_struct(sock, libc::IPPROTO_IP, libc::IP_MULTICAST_IF, &req)?;
+            debug!("setsockopt IP_MULTICAST_IF = ifindex {ifindex} (ip_mreqn)");
+        }
+        (Family::V6, _) => {
+            sock.set_multicast_if_v6(ifindex)?;
+            debug!("setsockopt IPV6_MULTICAST_IF = {ifindex}");
+        }
+    }
+    Ok(())
+}
+
+/// Asks for a receive buffer of `bytes`; returns what the kernel granted.
+/// `SO_RCVBUFFORCE` (root or CAP_NET_ADMIN) may exceed `net.core.rmem_max`;
+/// otherwise `SO_RCVBUF` is capped by it. Linux reports double the request,
+/// counting its own bookkeeping.
+pub fn set_recv_buffer(sock: &Socket, bytes: usize) -> io::Result<usize> {
+    let v = i32::try_from(bytes).unwrap_or(i32::MAX);
+    match set_int(
+        sock,
+        libc::SOL_SOCKET,
+        libc::SO_RCVBUFFORCE,
+        "SO_RCVBUFFORCE",
+        v,
+    ) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => {
+            sock.set_recv_buffer_size(bytes)?;
+            debug!("setsockopt SO_RCVBUF = {bytes}");
+        }
+        Err(e) => return Err(e),
+    }
+    sock.recv_buffer_size()
+}
+
+/// Packets the kernel dropped on this socket because its queue was full,
+/// read without needing a packet to carry `SO_RXQ_OVFL` (`SO_MEMINFO`).
+pub fn socket_drops(sock: &Socket) -> Option<u64> {
+    // SK_MEMINFO_VARS is 9 on current kernels; room for growth costs nothing.
+    let mut buf = [0u8; 4 * 16];
+    let n = getsockopt_raw(sock, libc::SOL_SOCKET, libc::SO_MEMINFO, &mut buf).ok()?;
+    let at = 4 * libc::SK_MEMINFO_DROPS as usize;
+    if n < at + 4 {
+        return None;
+    }
+    Some(u32::from_ne_bytes(buf[at..at + 4].try_into().ok()?) as u64)
+}
+
+/// How many IPv4 groups one socket may join (`net.ipv4.igmp_max_memberships`).
+pub fn max_memberships_v4() -> usize {
+    positive(sysctl_value("net.ipv4.igmp_max_memberships")).unwrap_or(20)
+}
+
+/// How many sources one socket may name per IPv4 group (`net.ipv4.igmp_max_msf`).
+pub fn max_sources_v4() -> usize {
+    positive(sysctl_value("net.ipv4.igmp_max_msf")).unwrap_or(10)
+}
+
+fn positive(v: Option<i32>) -> Option<usize> {
+    v.and_then(|v| usize::try_from(v).ok())
+}
+
+/// What to raise when a join hits the per-socket membership limit.
+pub(super) const MEMBERSHIP_LIMIT_HINT: &str =
+    " (the kernel's membership limit: raise net.ipv4.igmp_max_memberships)";
+
+/// A numeric sysctl of this network namespace (`net.core.rmem_default`).
+pub fn sysctl_value(key: &str) -> Option<i32> {
+    let path = format!("/proc/sys/{}", key.replace('.', "/"));
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
