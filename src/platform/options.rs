@@ -53,10 +53,22 @@ pub enum Opt {
     ReusePort,
     TimestampNs,
     RxqOvfl,
+    /// BSD: destination address of each datagram.
+    RecvDstAddr,
+    /// BSD: arrival interface of each datagram.
+    RecvIf,
+    /// Windows: `IPV6_PKTINFO` both enables and labels packet info.
+    PktInfo6,
+    /// Windows: `IPV6_HOPLIMIT` both enables and labels the hop limit.
+    HopLimit6,
+    /// BSD, macOS: receive time as a `timeval`.
+    Timestamp,
+    /// Windows: no other socket may bind the port.
+    ExclusiveAddrUse,
 }
 
 impl Opt {
-    pub const ALL: [Opt; 23] = [
+    pub const ALL: [Opt; 29] = [
         Opt::MulticastTtl,
         Opt::MulticastLoop,
         Opt::MulticastIf,
@@ -80,6 +92,12 @@ impl Opt {
         Opt::ReusePort,
         Opt::TimestampNs,
         Opt::RxqOvfl,
+        Opt::RecvDstAddr,
+        Opt::RecvIf,
+        Opt::PktInfo6,
+        Opt::HopLimit6,
+        Opt::Timestamp,
+        Opt::ExclusiveAddrUse,
     ];
 
     /// The kernel's name, which users search for; also accepted by `--set`.
@@ -122,6 +140,12 @@ impl Opt {
             Opt::ReusePort => ("SO_REUSEPORT", Socket, &["reuseport"]),
             Opt::TimestampNs => ("SO_TIMESTAMPNS", Socket, &["timestamp"]),
             Opt::RxqOvfl => ("SO_RXQ_OVFL", Socket, &["rxq-ovfl", "drops"]),
+            Opt::RecvDstAddr => ("IP_RECVDSTADDR", V4, &["pktinfo", "dstaddr"]),
+            Opt::RecvIf => ("IP_RECVIF", V4, &["recvif"]),
+            Opt::PktInfo6 => ("IPV6_PKTINFO", V6, &["pktinfo"]),
+            Opt::HopLimit6 => ("IPV6_HOPLIMIT", V6, &["recvttl", "recvhops"]),
+            Opt::Timestamp => ("SO_TIMESTAMP", Socket, &["timestamp"]),
+            Opt::ExclusiveAddrUse => ("SO_EXCLUSIVEADDRUSE", Socket, &["exclusiveaddruse"]),
         }
     }
 }

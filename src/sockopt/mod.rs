@@ -601,11 +601,10 @@ mod tests {
     }
 
     #[test]
-    fn every_option_has_one_row_and_a_unique_name() {
+    fn every_option_has_at_most_one_row_and_a_unique_name() {
         for opt in Opt::ALL {
-            assert_eq!(
-                table().iter().filter(|r| r.opt == opt).count(),
-                1,
+            assert!(
+                table().iter().filter(|r| r.opt == opt).count() <= 1,
                 "{opt:?}"
             );
             let clashes = Opt::ALL
@@ -616,7 +615,8 @@ mod tests {
     }
 
     #[test]
-    fn an_alias_names_at_most_one_option_per_family() {
+    fn an_alias_names_at_most_one_option_per_family_in_a_table() {
+        let opts: Vec<Opt> = table().iter().map(|r| r.opt).collect();
         for a in Opt::ALL.iter().flat_map(|o| o.aliases()) {
             assert_eq!(*a, a.to_ascii_lowercase());
             assert!(
@@ -624,7 +624,7 @@ mod tests {
                 "{a}"
             );
             for f in BOTH {
-                let n = Opt::ALL
+                let n = opts
                     .iter()
                     .filter(|o| o.aliases().contains(a) && o.scope().applies_to(f))
                     .count();
@@ -673,8 +673,8 @@ mod tests {
             msg.starts_with("unknown option 'IP_MULTICAST_TTTL'; valid names (any case): "),
             "{msg}"
         );
-        for opt in Opt::ALL {
-            assert!(msg.contains(opt.name()), "{msg}");
+        for row in table() {
+            assert!(msg.contains(row.name()), "{msg}");
         }
         assert!(
             msg.contains("short aliases: ttl, loop, if, iface, all,"),
