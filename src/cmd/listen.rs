@@ -8,9 +8,9 @@ use serde_json::json;
 
 use super::report::{self, Diagnostics, KernelView};
 use crate::config::{Group, ListenConfig, ListenFormat, Ui};
-use crate::platform;
 use crate::exit::Exit;
 use crate::output::{self, json as jsonl, IfNames};
+use crate::platform;
 use crate::recv::{self, Packet, Receiver, Sink};
 
 /// Large enough that a burst is written in few syscalls.

@@ -54,29 +54,31 @@ impl IfaceTable {
     /// Reads the interfaces from the OS.
     pub fn load() -> Result<Self> {
         let found = platform::interfaces().context("listing network interfaces")?;
-        Ok(Self::from_ifaces(found.into_iter().map(|i| Iface {
-            v4: i
-                .addrs
-                .iter()
-                .filter_map(|a| match a {
-                    IpAddr::V4(a) => Some(*a),
-                    IpAddr::V6(_) => None,
-                })
-                .collect(),
-            v6: i
-                .addrs
-                .iter()
-                .filter_map(|a| match a {
-                    IpAddr::V6(a) => Some(*a),
-                    IpAddr::V4(_) => None,
-                })
-                .collect(),
-            name: i.name,
-            alias: i.alias,
-            index: i.index,
-            up: i.up,
-            multicast: i.multicast,
-            loopback: i.loopback,
+        Ok(Self::from_ifaces(found.into_iter().map(|i| {
+            Iface {
+                v4: i
+                    .addrs
+                    .iter()
+                    .filter_map(|a| match a {
+                        IpAddr::V4(a) => Some(*a),
+                        IpAddr::V6(_) => None,
+                    })
+                    .collect(),
+                v6: i
+                    .addrs
+                    .iter()
+                    .filter_map(|a| match a {
+                        IpAddr::V6(a) => Some(*a),
+                        IpAddr::V4(_) => None,
+                    })
+                    .collect(),
+                name: i.name,
+                alias: i.alias,
+                index: i.index,
+                up: i.up,
+                multicast: i.multicast,
+                loopback: i.loopback,
+            }
         })))
     }
 

@@ -98,7 +98,14 @@ pub const LINUX: Layout = Layout {
     len_width: 8,
     align: 8,
     kinds: &[
-        (0, 8, Kind::PktInfoV4 { ifindex_at: 0, addr_at: 8 }),
+        (
+            0,
+            8,
+            Kind::PktInfoV4 {
+                ifindex_at: 0,
+                addr_at: 8,
+            },
+        ),
         (0, 2, Kind::TtlInt),
         (41, 50, Kind::PktInfoV6),
         (41, 52, Kind::TtlInt),
@@ -144,7 +151,14 @@ pub const WINDOWS: Layout = Layout {
     len_width: 8,
     align: 8,
     kinds: &[
-        (0, 19, Kind::PktInfoV4 { ifindex_at: 4, addr_at: 0 }),
+        (
+            0,
+            19,
+            Kind::PktInfoV4 {
+                ifindex_at: 4,
+                addr_at: 0,
+            },
+        ),
         (0, 4, Kind::TtlInt),
         (0, 21, Kind::TtlInt),
         (41, 19, Kind::PktInfoV6),
@@ -159,7 +173,10 @@ pub fn parse(buf: &[u8], layout: &Layout) -> PacketInfo {
     let mut info = PacketInfo::default();
     let hdr = layout.header_len();
     let mut off = 0;
-    while let Some(head) = buf.get(off..).filter(|rest| rest.len() >= layout.len_width + 8) {
+    while let Some(head) = buf
+        .get(off..)
+        .filter(|rest| rest.len() >= layout.len_width + 8)
+    {
         let len = match layout.len_width {
             8 => ne_u64(head, 0).and_then(|v| usize::try_from(v).ok()),
             _ => ne_u32(head, 0).map(|v| v as usize),
@@ -190,7 +207,10 @@ pub fn parse(buf: &[u8], layout: &Layout) -> PacketInfo {
 /// Reads one message into `info`; false when its data is too short.
 fn apply(info: &mut PacketInfo, kind: Kind, data: &[u8]) -> bool {
     match kind {
-        Kind::PktInfoV4 { ifindex_at, addr_at } => {
+        Kind::PktInfoV4 {
+            ifindex_at,
+            addr_at,
+        } => {
             let (Some(idx), Some(addr)) = (ne_u32(data, ifindex_at), v4_at(data, addr_at)) else {
                 return false;
             };

@@ -38,7 +38,8 @@ pub fn hint(err: &io::Error, doing: Doing) -> &'static str {
         }
         (Doing::Join { .. }, Errno::TooMany) => super::os::MEMBERSHIP_LIMIT_HINT,
         (Doing::Join { .. }, Errno::AddrInUse) => " (already joined on this socket)",
-        (Doing::Join { iface_given: false }, Errno::Invalid) => {
+        // Linux says EINVAL, FreeBSD EADDRNOTAVAIL.
+        (Doing::Join { iface_given: false }, Errno::Invalid | Errno::AddrNotAvailable) => {
             " (no route for the group: give --iface)"
         }
         (Doing::Send, Errno::NetUnreachable) => " (no route for the group: give --iface)",

@@ -67,11 +67,10 @@ pub use errors::{hint, Doing, Errno};
 pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};
 
 pub use os::{
-    enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, join,
-    join_call, leave, max_memberships_v4, max_sources_v4, raw_stdout, recv_batch,
-    set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port,
-    socket_drops, sysctl_value, RecvBatch, SendBatch, Waiter, BATCH, BIND_GROUP_FIXES_DEST,
-    SOCKOPT_TABLE, IFACE_INDEX_V4_FORM,
+    enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call,
+    leave, max_memberships_v4, max_sources_v4, raw_stdout, recv_batch, set_multicast_all,
+    set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port, socket_drops, sysctl_value,
+    RecvBatch, SendBatch, Waiter, BATCH, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
 };
 
 /// What to ask the kernel for with each datagram, besides its source.

@@ -217,7 +217,9 @@ impl OsDefault {
     pub fn value(self) -> Value {
         match self {
             OsDefault::Is(v) => v,
-            OsDefault::Sysctl { key, stock } => Value::Int(super::sysctl_value(key).unwrap_or(stock)),
+            OsDefault::Sysctl { key, stock } => {
+                Value::Int(super::sysctl_value(key).unwrap_or(stock))
+            }
         }
     }
 }
@@ -266,5 +268,4 @@ impl Value {
             (Encoding::IfaceV4, _) => four.map(|b| Value::Addr(Ipv4Addr::from(b))),
         }
     }
-
 }

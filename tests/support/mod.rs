@@ -14,6 +14,7 @@
 
 pub mod impair;
 pub mod lab;
+pub mod wine;
 
 use std::io::{self, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

@@ -4,11 +4,11 @@
 
 mod options;
 
-pub use options::SOCKOPT_TABLE;
 pub use super::unix::{
     errno, errno_name, getsockopt_raw, raw_stdout, recv_batch, setsockopt_raw, RecvBatch,
     SendBatch, Waiter, BATCH,
 };
+pub use options::SOCKOPT_TABLE;
 
 use std::io;
 use std::net::IpAddr;
