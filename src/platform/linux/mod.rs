@@ -5,19 +5,18 @@
 mod options;
 
 pub use super::unix::{
-    errno, errno_name, getsockopt_raw, raw_stdout, recv_batch, setsockopt_raw, RecvBatch,
-    SendBatch, Waiter, BATCH,
+    encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave, raw_stdout,
+    recv_batch, setsockopt_raw, RecvBatch, SendBatch, Waiter, BATCH, IFACE_INDEX_V4_FORM,
 };
 pub use options::SOCKOPT_TABLE;
 
 use std::io;
-use std::net::IpAddr;
 
 use socket2::Socket;
 use tracing::debug;
 
 use super::cmsg::{self, Layout};
-use super::unix::{level, set_int, setsockopt_struct, storage};
+use super::unix::{level, set_int, setsockopt_struct};
 use super::{Family, Wanted};
 
 /// How control data is laid out here.
@@ -107,76 +106,6 @@ pub fn enable_packet_info(sock: &Socket, family: Family, wanted: Wanted) -> io::
     }
     set_int(sock, libc::SOL_SOCKET, libc::SO_RXQ_OVFL, "SO_RXQ_OVFL", 1)?;
     Ok(())
-}
-
-/// The call [`join`] makes, for messages and records.
-pub fn join_call(_family: Family, ssm: bool) -> &'static str {
-    if ssm {
-        "MCAST_JOIN_SOURCE_GROUP"
-    } else {
-        "MCAST_JOIN_GROUP"
-    }
-}
-
-/// Joins or leaves with the protocol-independent API (RFC 3678), which
-/// takes an interface index for both families and a source for SSM.
-fn membership(
-    sock: &Socket,
-    group: IpAddr,
-    source: Option<IpAddr>,
-    ifindex: u32,
-    join: bool,
-) -> io::Result<()> {
-    let lvl = level(Family::of(group));
-    let (name, label) = match (source.is_some(), join) {
-        (false, true) => (libc::MCAST_JOIN_GROUP, "MCAST_JOIN_GROUP"),
-        (false, false) => (libc::MCAST_LEAVE_GROUP, "MCAST_LEAVE_GROUP"),
-        (true, true) => (libc::MCAST_JOIN_SOURCE_GROUP, "MCAST_JOIN_SOURCE_GROUP"),
-        (true, false) => (libc::MCAST_LEAVE_SOURCE_GROUP, "MCAST_LEAVE_SOURCE_GROUP"),
-    };
-    let rc = match source {
-        None => {
-            let req = libc::group_req {
-                gr_interface: ifindex,
-                gr_group: storage(group),
-            };
-            setsockopt_struct(sock, lvl, name, &req)
-        }
-        Some(src) => {
-            let req = libc::group_source_req {
-                gsr_interface: ifindex,
-                gsr_group: storage(group),
-                gsr_source: storage(src),
-            };
-            setsockopt_struct(sock, lvl, name, &req)
-        }
-    };
-    match source {
-        Some(s) => debug!("setsockopt {label} group {group} source {s} ifindex {ifindex}"),
-        None => debug!("setsockopt {label} group {group} ifindex {ifindex}"),
-    }
-    rc
-}
-
-/// Joins `group` (from `source` only, when given) on interface `ifindex`;
-/// index 0 lets the kernel choose by its routes.
-pub fn join(sock: &Socket, group: IpAddr, source: Option<IpAddr>, ifindex: u32) -> io::Result<()> {
-    membership(sock, group, source, ifindex, true)
-}
-
-pub fn leave(sock: &Socket, group: IpAddr, source: Option<IpAddr>, ifindex: u32) -> io::Result<()> {
-    membership(sock, group, source, ifindex, false)
-}
-
-/// How an IPv4 outgoing interface is given by index here.
-pub const IFACE_INDEX_V4_FORM: &str = "ip_mreqn";
-
-/// `IP_MULTICAST_IF`'s value naming an interface by index:
-/// `struct ip_mreqn { in_addr multiaddr; in_addr address; int ifindex; }`.
-pub fn encode_iface_index_v4(ifindex: u32) -> Vec<u8> {
-    let mut b = vec![0u8; 8];
-    b.extend_from_slice(&ifindex.to_ne_bytes());
-    b
 }
 
 /// Outgoing interface. IPv4 prefers the interface's address, because

@@ -4,8 +4,10 @@
 #![allow(unsafe_code)]
 
 mod batch;
+mod membership;
 
 pub use batch::{recv_batch, RecvBatch, SendBatch, BATCH};
+pub use membership::{encode_iface_index_v4, join, join_call, leave, IFACE_INDEX_V4_FORM};
 
 use std::io;
 use std::mem::{size_of, MaybeUninit};
