@@ -60,6 +60,8 @@ pub struct Stamp {
 thread_local! {
     /// The date and time of day of the last second formatted: packets come
     /// many per second, and formatting a calendar date is the slow part.
+    // Clippy for x86_64-pc-windows-gnu asks for `const` that is there.
+    #[allow(clippy::missing_const_for_thread_local)]
     static SECOND: std::cell::Cell<(u64, [u8; 20])> = const { std::cell::Cell::new((u64::MAX, [0; 20])) };
 }
 

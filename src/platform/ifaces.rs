@@ -7,7 +7,9 @@ use std::net::IpAddr;
 
 use getifaddrs::InterfaceFlags;
 
-/// One interface and all its addresses.
+/// One interface and all its addresses. On Windows `name` is the friendly
+/// name users see ("Ethernet 2") and `alias` the short one
+/// (`ethernet_32769`); elsewhere there is one name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IfaceInfo {
     pub name: String,
@@ -27,7 +29,7 @@ pub fn interfaces() -> io::Result<Vec<IfaceInfo>> {
     for entry in getifaddrs::getifaddrs()? {
         let Some(index) = entry.index else { continue };
         let iface = by_index.entry(index).or_insert_with(|| IfaceInfo {
-            name: entry.name.clone(),
+            name: shown_name(&entry),
             alias: alias(&entry),
             index,
             addrs: Vec::new(),
@@ -45,9 +47,22 @@ pub fn interfaces() -> io::Result<Vec<IfaceInfo>> {
 }
 
 #[cfg(windows)]
+fn shown_name(entry: &getifaddrs::Interface) -> String {
+    if entry.description.is_empty() {
+        entry.name.clone()
+    } else {
+        entry.description.clone()
+    }
+}
+
+#[cfg(windows)]
 fn alias(entry: &getifaddrs::Interface) -> Option<String> {
-    (!entry.description.is_empty() && entry.description != entry.name)
-        .then(|| entry.description.clone())
+    (shown_name(entry) != entry.name).then(|| entry.name.clone())
+}
+
+#[cfg(not(windows))]
+fn shown_name(entry: &getifaddrs::Interface) -> String {
+    entry.name.clone()
 }
 
 #[cfg(not(windows))]
@@ -58,6 +73,13 @@ fn alias(_: &getifaddrs::Interface) -> Option<String> {
 /// Which interface, by index, a name refers to now (after a flap the
 /// index can change).
 pub fn if_index(name: &str) -> Option<u32> {
+    if cfg!(windows) {
+        let all = interfaces().ok()?;
+        let found = all
+            .iter()
+            .find(|i| i.name == name || i.alias.as_deref() == Some(name));
+        return found.map(|i| i.index);
+    }
     getifaddrs::if_nametoindex(name).ok()
 }
 
@@ -65,7 +87,7 @@ pub fn if_index(name: &str) -> Option<u32> {
 pub fn if_is_up(name: &str) -> bool {
     getifaddrs::getifaddrs().is_ok_and(|mut all| {
         all.any(|i| {
-            i.name == name
+            (shown_name(&i) == name || i.name == name)
                 && i.flags.contains(InterfaceFlags::UP)
                 && i.flags.contains(InterfaceFlags::RUNNING)
         })
@@ -74,5 +96,9 @@ pub fn if_is_up(name: &str) -> bool {
 
 /// An interface's current name, for indexes that appeared after start.
 pub fn if_name(index: u32) -> Option<String> {
+    if cfg!(windows) {
+        let all = interfaces().ok()?;
+        return all.into_iter().find(|i| i.index == index).map(|i| i.name);
+    }
     getifaddrs::if_indextoname(index).ok()
 }
