@@ -16,9 +16,10 @@
 //! - memberships: [`join`], [`leave`], [`join_call`],
 //!   [`max_memberships_v4`], [`max_sources_v4`];
 //! - sending side: [`set_multicast_iface`], [`encode_iface_index_v4`];
-//! - I/O: [`RecvBatch`] + [`recv_batch`] (metadata in [`RecvMeta`]),
-//!   [`SendBatch`], [`BATCH`], [`Waiter`] (readiness of many sockets),
-//!   [`raw_stdout`];
+//! - I/O: [`RecvBatch`] + [`recv_batch`] (metadata in [`RecvMeta`]) and
+//!   [`SendBatch`] are portable (`batch.rs`) over each OS's `recv_into`,
+//!   `send_from` and their `RecvState`/`SendState`; [`Waiter`] (readiness
+//!   of many sockets), [`raw_stdout`];
 //! - kernel counters: [`socket_drops`] (`None` where the OS has none);
 //! - interfaces: [`interfaces`], [`if_index`], [`if_is_up`], [`if_name`];
 //! - the option table of `mcast sockopt`: [`SOCKOPT_TABLE`],
@@ -28,6 +29,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+mod batch;
 pub mod cmsg;
 mod common;
 mod errors;
@@ -62,15 +64,16 @@ compile_error!(
      a new OS needs a module in src/platform/ (see CONTRIBUTING.md, \"Adding an OS\")"
 );
 
+pub use batch::{recv_batch, RecvBatch, SendBatch, BATCH};
 pub use common::{open_receiver, open_sender, Family};
 pub use errors::{hint, Doing, Errno};
 pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};
 
 pub use os::{
     enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call,
-    leave, max_memberships_v4, max_sources_v4, raw_stdout, recv_batch, set_multicast_all,
-    set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port, socket_drops, sysctl_value,
-    RecvBatch, SendBatch, Waiter, BATCH, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
+    leave, max_memberships_v4, max_sources_v4, raw_stdout, set_multicast_all, set_multicast_iface,
+    set_recv_buffer, setsockopt_raw, share_port, socket_drops, sysctl_value, Waiter,
+    BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
 };
 
 /// What to ask the kernel for with each datagram, besides its source.

@@ -157,6 +157,12 @@ pub struct Level {
     pub value: i32,
 }
 
+impl Level {
+    pub const fn new(name: &'static str, value: i32) -> Self {
+        Self { name, value }
+    }
+}
+
 /// How an option's value travels through setsockopt/getsockopt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -241,6 +247,30 @@ impl Row {
         self.opt.name()
     }
 }
+
+/// One table row, for the OS tables' `const` arrays.
+pub const fn row(
+    opt: Opt,
+    level: Level,
+    optname: i32,
+    encoding: Encoding,
+    default: OsDefault,
+    note: &'static str,
+) -> Row {
+    Row {
+        opt,
+        level,
+        optname,
+        encoding,
+        default,
+        note,
+    }
+}
+
+/// A switch that is off on a fresh socket.
+pub const OFF: OsDefault = OsDefault::Is(Value::Int(0));
+/// A switch that is on on a fresh socket.
+pub const ON: OsDefault = OsDefault::Is(Value::Int(1));
 
 /// A value read back (or a default), decoded from its encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ mod options;
 
 pub use super::unix::{
     encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave, raw_stdout,
-    recv_batch, setsockopt_raw, RecvBatch, SendBatch, Waiter, BATCH, IFACE_INDEX_V4_FORM,
+    recv_into, send_from, setsockopt_raw, RecvState, SendState, Waiter, IFACE_INDEX_V4_FORM,
 };
 pub use options::SOCKOPT_TABLE;
 

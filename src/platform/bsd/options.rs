@@ -11,24 +11,12 @@
 //! capped; there is no `IP_MULTICAST_ALL` (membership filters delivery)
 //! and no drop counter.
 
-use crate::platform::options::{Encoding, Level, Opt, OsDefault, Row, Value};
+use crate::platform::options::{row, Encoding, Level, Opt, OsDefault, Row, Value, OFF, ON};
 use std::net::Ipv4Addr;
 
-const SOL_SOCKET: Level = Level {
-    name: "SOL_SOCKET",
-    value: libc::SOL_SOCKET,
-};
-const IPPROTO_IP: Level = Level {
-    name: "IPPROTO_IP",
-    value: libc::IPPROTO_IP,
-};
-const IPPROTO_IPV6: Level = Level {
-    name: "IPPROTO_IPV6",
-    value: libc::IPPROTO_IPV6,
-};
-
-const OFF: OsDefault = OsDefault::Is(Value::Int(0));
-const ON: OsDefault = OsDefault::Is(Value::Int(1));
+const SOL_SOCKET: Level = Level::new("SOL_SOCKET", libc::SOL_SOCKET);
+const IPPROTO_IP: Level = Level::new("IPPROTO_IP", libc::IPPROTO_IP);
+const IPPROTO_IPV6: Level = Level::new("IPPROTO_IPV6", libc::IPPROTO_IPV6);
 
 /// `net.inet6.ip6.v6only`: on by default on FreeBSD, off on macOS.
 #[cfg(target_os = "freebsd")]
@@ -42,24 +30,6 @@ const V6ONLY: (i32, &str) = (0, "0: IPv4 too, as ::ffff:a.b.c.d");
 const UDP_RECVSPACE: i32 = 42_080;
 #[cfg(target_os = "macos")]
 const UDP_RECVSPACE: i32 = 786_896;
-
-const fn row(
-    opt: Opt,
-    level: Level,
-    optname: i32,
-    encoding: Encoding,
-    default: OsDefault,
-    note: &'static str,
-) -> Row {
-    Row {
-        opt,
-        level,
-        optname,
-        encoding,
-        default,
-        note,
-    }
-}
 
 /// In the order `sockopt` prints them: per family, then socket level.
 pub const SOCKOPT_TABLE: &[Row] = &[

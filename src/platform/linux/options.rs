@@ -3,42 +3,12 @@
 //! reads. Verified on Linux 6.x (README, "Linux behaviours"); defaults
 //! that come from a sysctl are read from this host at run time.
 
-use crate::platform::options::{Encoding, Level, Opt, OsDefault, Row, Value};
+use crate::platform::options::{row, Encoding, Level, Opt, OsDefault, Row, Value, OFF, ON};
 use std::net::Ipv4Addr;
 
-const SOL_SOCKET: Level = Level {
-    name: "SOL_SOCKET",
-    value: libc::SOL_SOCKET,
-};
-const IPPROTO_IP: Level = Level {
-    name: "IPPROTO_IP",
-    value: libc::IPPROTO_IP,
-};
-const IPPROTO_IPV6: Level = Level {
-    name: "IPPROTO_IPV6",
-    value: libc::IPPROTO_IPV6,
-};
-
-const OFF: OsDefault = OsDefault::Is(Value::Int(0));
-const ON: OsDefault = OsDefault::Is(Value::Int(1));
-
-const fn row(
-    opt: Opt,
-    level: Level,
-    optname: i32,
-    encoding: Encoding,
-    default: OsDefault,
-    note: &'static str,
-) -> Row {
-    Row {
-        opt,
-        level,
-        optname,
-        encoding,
-        default,
-        note,
-    }
-}
+const SOL_SOCKET: Level = Level::new("SOL_SOCKET", libc::SOL_SOCKET);
+const IPPROTO_IP: Level = Level::new("IPPROTO_IP", libc::IPPROTO_IP);
+const IPPROTO_IPV6: Level = Level::new("IPPROTO_IPV6", libc::IPPROTO_IPV6);
 
 /// In the order `sockopt` prints them: per family, then socket level.
 pub const SOCKOPT_TABLE: &[Row] = &[

@@ -1,12 +1,13 @@
 //! What Linux and the BSDs share: option calls through libc, socket
-//! addresses, errno names, readiness with poll(2), stdout as a file, and
-//! batched receive and send (`batch.rs`).
+//! addresses, errno names, readiness with poll(2), stdout as a file,
+//! batched receive and send (`batch.rs`) and RFC 3678 memberships
+//! (`membership.rs`).
 #![allow(unsafe_code)]
 
 mod batch;
 mod membership;
 
-pub use batch::{recv_batch, RecvBatch, SendBatch, BATCH};
+pub use batch::{recv_into, send_from, RecvState, SendState};
 pub use membership::{encode_iface_index_v4, join, join_call, leave, IFACE_INDEX_V4_FORM};
 
 use std::io;

@@ -4,43 +4,13 @@
 //! socket options). Windows keeps its host-wide defaults in the registry,
 //! not in sysctls, so defaults are stated as documented values.
 
-use crate::platform::options::{Encoding, Level, Opt, OsDefault, Row, Value};
+use crate::platform::options::{row, Encoding, Level, Opt, OsDefault, Row, Value, OFF, ON};
 use std::net::Ipv4Addr;
 use windows_sys::Win32::Networking::WinSock as ws;
 
-const SOL_SOCKET: Level = Level {
-    name: "SOL_SOCKET",
-    value: ws::SOL_SOCKET,
-};
-const IPPROTO_IP: Level = Level {
-    name: "IPPROTO_IP",
-    value: ws::IPPROTO_IP,
-};
-const IPPROTO_IPV6: Level = Level {
-    name: "IPPROTO_IPV6",
-    value: ws::IPPROTO_IPV6,
-};
-
-const OFF: OsDefault = OsDefault::Is(Value::Int(0));
-const ON: OsDefault = OsDefault::Is(Value::Int(1));
-
-const fn row(
-    opt: Opt,
-    level: Level,
-    optname: i32,
-    encoding: Encoding,
-    default: OsDefault,
-    note: &'static str,
-) -> Row {
-    Row {
-        opt,
-        level,
-        optname,
-        encoding,
-        default,
-        note,
-    }
-}
+const SOL_SOCKET: Level = Level::new("SOL_SOCKET", ws::SOL_SOCKET);
+const IPPROTO_IP: Level = Level::new("IPPROTO_IP", ws::IPPROTO_IP);
+const IPPROTO_IPV6: Level = Level::new("IPPROTO_IPV6", ws::IPPROTO_IPV6);
 
 /// In the order `sockopt` prints them: per family, then socket level.
 /// Every value is a DWORD (4 bytes), the multicast TTL and loop included.
