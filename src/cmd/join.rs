@@ -9,6 +9,7 @@ use anyhow::Result;
 use super::report::{self, Diagnostics, KernelView};
 use crate::config::{Group, JoinConfig, Ui};
 use crate::exit::Exit;
+use crate::output::phrases;
 use crate::recv::{self, Packet, Receiver, Sink};
 
 /// How often the live view is refreshed unless `--stats-interval` says.
@@ -97,10 +98,10 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     if !ui.quiet {
         eprintln!(
             "joined {} {} {} ({}); Ctrl-C to leave",
-            super::listen::plural(recv_cfg.groups.len(), "group"),
-            super::listen::group_list(&recv_cfg.groups),
-            super::iface_text(recv_cfg.iface.as_ref()),
-            super::listen::plural(rx.socket_count(), "socket")
+            phrases::plural(recv_cfg.groups.len(), "group"),
+            phrases::group_list(&recv_cfg.groups),
+            phrases::iface_text(recv_cfg.iface.as_ref()),
+            phrases::plural(rx.socket_count(), "socket")
         );
     }
     let mut sink = JoinSink {

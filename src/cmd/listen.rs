@@ -9,7 +9,7 @@ use serde_json::json;
 use super::report::{self, Diagnostics, KernelView};
 use crate::config::{Group, ListenConfig, ListenFormat, Ui};
 use crate::exit::Exit;
-use crate::output::{self, json as jsonl, IfNames};
+use crate::output::{self, json as jsonl, phrases, IfNames};
 use crate::platform;
 use crate::recv::{self, Packet, Receiver, Sink};
 
@@ -112,9 +112,9 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     if !ui.quiet {
         eprintln!(
             "listening for {} {} {} (receive buffer {} KiB)",
-            plural(recv_cfg.groups.len(), "group"),
-            group_list(&recv_cfg.groups),
-            super::iface_text(recv_cfg.iface.as_ref()),
+            phrases::plural(recv_cfg.groups.len(), "group"),
+            phrases::group_list(&recv_cfg.groups),
+            phrases::iface_text(recv_cfg.iface.as_ref()),
             rx.rcvbuf() / 1024
         );
     }
@@ -140,22 +140,4 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         }
     }
     Ok(exit)
-}
-
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-/// The first few groups by name; a long list is cut.
-pub fn group_list(groups: &[Group]) -> String {
-    const SHOWN: usize = 4;
-    let mut names: Vec<String> = groups.iter().take(SHOWN).map(Group::to_string).collect();
-    if groups.len() > SHOWN {
-        names.push(format!("and {} more", groups.len() - SHOWN));
-    }
-    names.join(", ")
 }

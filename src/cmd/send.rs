@@ -14,7 +14,7 @@ use tracing::warn;
 use crate::clock;
 use crate::config::{Group, Pace, Payload, SendConfig, Ui};
 use crate::exit::Exit;
-use crate::output::json as jsonl;
+use crate::output::{json as jsonl, phrases};
 use crate::platform::{self, Family};
 use crate::signals;
 use crate::testpacket;
@@ -119,10 +119,7 @@ fn announce(cfg: &SendConfig, eff: &Effective, sender: u64, ui: Ui) -> Result<()
         Pace::Rate(r) => format!("{r}/s"),
         Pace::Max => "full speed".to_string(),
     };
-    let via = cfg.iface.as_ref().map_or_else(
-        || "the interface the kernel's routes choose".to_string(),
-        |i| i.to_string(),
-    );
+    let via = phrases::iface_name(cfg.iface.as_ref());
     let from = eff
         .source
         .map_or_else(|| "-".to_string(), |s| s.to_string());
@@ -151,7 +148,7 @@ fn announce(cfg: &SendConfig, eff: &Effective, sender: u64, ui: Ui) -> Result<()
     } else if !ui.quiet {
         eprintln!(
             "sending {count} {what} to {} at {pace}\n  from {from} via {via}, {ttl_name} {}{}, loopback {}",
-            crate::cmd::listen::group_list(&cfg.groups),
+            phrases::group_list(&cfg.groups),
             eff.ttl,
             if cfg.ttl.is_none() { " (OS default)" } else { "" },
             if eff.loopback { "on" } else { "off" },

@@ -3,6 +3,7 @@
 
 pub mod hex;
 pub mod json;
+pub mod phrases;
 pub mod text;
 
 use std::collections::HashMap;
