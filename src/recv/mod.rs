@@ -3,7 +3,7 @@
 //! a [`Sink`], flushing it whenever nothing more is queued.
 
 pub mod counters;
-mod pace;
+mod nap;
 mod sockets;
 
 use std::io;
@@ -17,7 +17,7 @@ use crate::config::StopRule;
 use crate::platform::{self, RecvMeta};
 use crate::signals;
 use crate::testpacket::TestHeader;
-use pace::Pace;
+use nap::Napper;
 
 pub use sockets::{IfaceEvent, Joined, Receiver};
 
@@ -133,7 +133,7 @@ pub fn run(
     let mut next_tick = tick.map(|t| start + t);
     let mut next_check = start + IFACE_CHECK;
     let mut batch = platform::RecvBatch::new(BUF_LEN);
-    let mut pace = Pace::new(platform::BATCH, rx.rcvbuf());
+    let mut napper = Napper::new(platform::BATCH, rx.rcvbuf());
     let mut ready = Vec::new();
     let mut waiter = rx.waiter();
     let sockets = rx.socket_count();
@@ -186,7 +186,7 @@ pub fn run(
             .map(|t| t.saturating_duration_since(now))
             .fold(MAX_WAIT, Duration::min);
         // At high rates, let a batch queue up rather than wake per packet.
-        let napped = match pace.nap() {
+        let napped = match napper.nap() {
             Some(nap) if !wait.is_zero() => {
                 std::thread::sleep(nap.min(wait));
                 true
@@ -215,12 +215,12 @@ pub fn run(
         for &i in &ready {
             for round in 0..BURST {
                 let block = single && round == 0 && !napped;
-                let vlen = pace.vlen();
+                let vlen = napper.vlen();
                 let n = match platform::recv_batch(rx.socket(i), &mut batch, block, vlen) {
                     Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                         if round == 0 {
-                            pace.found_nothing();
+                            napper.found_nothing();
                         }
                         break;
                     }
@@ -252,7 +252,7 @@ pub fn run(
                         break 'outer Ending::Count;
                     }
                 }
-                pace.after(&batch_facts(batch.metas(), vlen), read_at);
+                napper.after(&batch_facts(batch.metas(), vlen), read_at);
                 if n < vlen || vlen == 1 {
                     break;
                 }
@@ -269,9 +269,9 @@ pub fn run(
     })
 }
 
-/// What the pacer learns from one receive.
-fn batch_facts(metas: &[RecvMeta], asked: usize) -> pace::Batch {
-    pace::Batch {
+/// What the napper learns from one receive.
+fn batch_facts(metas: &[RecvMeta], asked: usize) -> nap::Batch {
+    nap::Batch {
         asked,
         got: metas.len(),
         first: metas.first().and_then(|m| m.info.kernel_time),

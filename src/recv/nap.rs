@@ -43,7 +43,7 @@ pub struct Batch {
 }
 
 #[derive(Debug, Clone)]
-pub struct Pace {
+pub struct Napper {
     max_batch: usize,
     /// Receive buffer granted, bytes.
     rcvbuf: usize,
@@ -53,7 +53,7 @@ pub struct Pace {
     last_arrival: Option<Duration>,
 }
 
-impl Pace {
+impl Napper {
     pub fn new(max_batch: usize, rcvbuf: usize) -> Self {
         Self {
             max_batch: max_batch.max(1),
@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn slow_packets_are_taken_one_by_one_without_napping() {
-        let mut p = Pace::new(32, 4 * MB);
+        let mut p = Napper::new(32, 4 * MB);
         p.after(&batch(1, 1, 0, 0), at(5));
         p.after(&batch(1, 1, 1000, 1000), at(1005));
         assert_eq!((p.vlen(), p.nap()), (1, None));
@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn a_fast_stream_naps_for_about_a_batch() {
-        let mut p = Pace::new(32, 4 * MB);
+        let mut p = Napper::new(32, 4 * MB);
         p.after(&batch(1, 1, 0, 0), at(2));
         p.after(&batch(1, 1, 10, 10), at(12));
         // 10 us apart: 32 packets take 320 us.
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn naps_are_capped_in_time() {
-        let mut p = Pace::new(32, 4 * MB);
+        let mut p = Napper::new(32, 4 * MB);
         p.after(&batch(32, 3, 0, 300), at(310)); // 150 us apart
         assert_eq!(p.nap(), Some(MAX_NAP));
     }
@@ -178,32 +178,32 @@ mod tests {
     #[test]
     fn a_small_receive_buffer_shortens_the_nap() {
         // 64 KiB: a quarter holds 16 KiB, 15 datagrams of 64 + 1024 bytes.
-        let mut p = Pace::new(32, 64 * 1024);
+        let mut p = Napper::new(32, 64 * 1024);
         p.after(&batch(32, 2, 0, 10), at(12));
         assert_eq!(p.nap(), Some(Duration::from_micros(150)));
         // Too little room to be worth a nap at all.
-        let mut tiny = Pace::new(32, 8 * 1024);
+        let mut tiny = Napper::new(32, 8 * 1024);
         tiny.after(&batch(32, 2, 0, 10), at(12));
         assert_eq!(tiny.nap(), None);
     }
 
     #[test]
     fn a_full_batch_means_a_backlog_drain_it_without_napping() {
-        let mut p = Pace::new(32, 4 * MB);
+        let mut p = Napper::new(32, 4 * MB);
         p.after(&batch(32, 32, 0, 31), at(5000));
         assert_eq!((p.vlen(), p.nap()), (32, None));
     }
 
     #[test]
     fn a_stale_lone_packet_switches_to_batches() {
-        let mut p = Pace::new(32, 4 * MB);
+        let mut p = Napper::new(32, 4 * MB);
         p.after(&batch(1, 1, 0, 0), at(400));
         assert_eq!((p.vlen(), p.nap()), (32, None));
     }
 
     #[test]
     fn nothing_found_ends_napping() {
-        let mut p = Pace::new(32, 4 * MB);
+        let mut p = Napper::new(32, 4 * MB);
         p.after(&batch(1, 1, 0, 0), at(1));
         p.after(&batch(1, 1, 10, 10), at(11));
         assert!(p.nap().is_some());
@@ -213,7 +213,7 @@ mod tests {
 
     #[test]
     fn without_kernel_times_the_time_between_reads_tells_the_rate() {
-        let mut p = Pace::new(32, 4 * MB);
+        let mut p = Napper::new(32, 4 * MB);
         let unstamped = |got| Batch {
             asked: 32,
             got,
@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn clock_steps_backwards_do_not_panic() {
-        let mut p = Pace::new(32, 4 * MB);
+        let mut p = Napper::new(32, 4 * MB);
         p.after(&batch(32, 4, 100, 50), at(0));
         p.after(&batch(1, 1, 10, 10), at(0));
         assert!(p.vlen() >= 1);
