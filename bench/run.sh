@@ -370,8 +370,11 @@ drain_once() {
   [ "$queued" -gt 0 ] || log "   warning: nothing was queued"
 }
 
+# The format that prints nothing per packet (`none` where mcast has it);
+# set once, since the table names it even when the drain part is left out.
+SUMMARY_FORMAT=raw
+
 bench_drain() {
-  SUMMARY_FORMAT=raw
   if "$MCAST" listen --help | grep -q -- '- none'; then SUMMARY_FORMAT=none; fi
   # Each figure is judged against its reference measured right before or
   # after it, and the ratio taken per repetition: this virtual machine's

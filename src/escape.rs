@@ -41,9 +41,43 @@ pub fn escaped(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `text` with control characters (newlines, ESC, BEL, C1 controls ...)
+/// escaped as `\n`, `\x1b`, `\u{85}` and other printable text, Unicode
+/// included, kept: for messages that quote what a user typed or an OS
+/// named, which must stay one line and cannot drive the terminal.
+pub fn controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() && (c as u32) < 0x80 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn controls_are_escaped_and_unicode_kept() {
+        assert_eq!(controls("Connexion réseau"), "Connexion réseau");
+        assert_eq!(
+            controls("'ff\u{1}\n0?' is not a group"),
+            "'ff\\x01\\n0?' is not a group"
+        );
+        assert_eq!(controls("a\u{1b}[2Jb\u{7}\u{85}"), "a\\x1b[2Jb\\x07\\u{85}");
+    }
 
     #[test]
     fn printable_ascii_passes_through() {

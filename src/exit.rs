@@ -47,6 +47,13 @@ macro_rules! usage {
     };
 }
 
+/// The one line printed for an error that ended the program: the whole
+/// chain of context, with control characters escaped, since it may quote
+/// what the user typed or what the OS named.
+pub fn error_line(err: &anyhow::Error) -> String {
+    format!("mcast: {}", crate::escape::controls(&format!("{err:#}")))
+}
+
 /// Chooses the exit code for an error that ended the program.
 pub fn classify(err: &anyhow::Error) -> Exit {
     if err.chain().any(|e| e.is::<UsageError>()) {
@@ -68,6 +75,16 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 mod tests {
     use super::*;
     use anyhow::Context;
+
+    /// Found by fuzzing: a group argument with a newline made a
+    /// two-line error, and one with ESC could drive the terminal.
+    #[test]
+    fn error_lines_are_one_line_without_control_characters() {
+        let err = usage!("'ff\u{1}\n0?' is not a group").context("\u{1b}[2J");
+        let line = error_line(&err);
+        assert_eq!(line, "mcast: \\x1b[2J: 'ff\\x01\\n0?' is not a group");
+        assert!(!line.chars().any(char::is_control));
+    }
 
     #[test]
     fn codes_are_stable() {

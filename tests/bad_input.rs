@@ -1,15 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Bad input: one clear line naming the value and what is valid, exit 2,
 //! never a panic. None of these opens a socket, so they run anywhere.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn mcast() -> Command {
-    let mut cmd = Command::cargo_bin("mcast").unwrap();
-    cmd.env_remove("RUST_LOG").env("NO_COLOR", "1");
-    cmd
-}
+use crate::support::host_mcast as mcast;
 
 /// Runs `args`, expects exit 2 and exactly one line on stderr containing
 /// every piece of `expected`.

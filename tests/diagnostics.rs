@@ -1,41 +1,23 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Acceptance tests for the listen diagnostics (issue #3): real impairments
 //! inside a private network namespace (`support::impair`), and the numbers
 //! `mcast listen --json` reports about them compared with what the
 //! impairment tools say they did. Root only, like every network test.
 //!
 //! Synchronization: a listener is stopped (SIGINT) only once the kernel
-//! says every datagram is accounted for: the namespace's UDP MIB counts a
-//! datagram in `InDatagrams` when a socket *reads* it and in `RcvbufErrors`
-//! when a full queue drops it, and the nftables rule counts what it drops.
+//! says every datagram is accounted for ([`Netns::wait_for_udp`]):
+//! the namespace's UDP MIB counts a datagram in `InDatagrams` when a socket
+//! *reads* it and in `RcvbufErrors` when a full queue drops it, and the
+//! nftables rule counts what it drops.
 
-mod support;
-
-use std::io;
-use std::net::{IpAddr, SocketAddrV4};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
-use support::impair::{self, Loss, Relay};
-use support::{run_with_timeout, Finished, Netns, Running, JOIN_TIMEOUT};
 
-const WAIT: Duration = Duration::from_secs(10);
-/// How long the kernel may take to account for every datagram sent.
-const ACCOUNT: Duration = Duration::from_secs(5);
-
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap()
-}
-
-fn v4(s: &str) -> SocketAddrV4 {
-    s.parse().unwrap()
-}
-
-/// The address part of `239.1.1.1:5000`.
-fn addr_of(group: &str) -> IpAddr {
-    ip(group.rsplit_once(':').map_or(group, |(a, _)| a))
-}
+use crate::support::impair::{self, udp_drops_on_port, Loss, Relay};
+use crate::support::{
+    addr_of, ip, json_lines, run_with_timeout, summary_of, v4, wait_until, Finished, Netns,
+    Running, JOIN_TIMEOUT, WAIT,
+};
 
 /// Starts `mcast listen GROUP -i mc1 ARGS` and waits until `GROUP` (a
 /// single group, `ADDR:PORT`) is joined.
@@ -59,27 +41,15 @@ fn send(ns: &Netns, args: &[&str]) -> Value {
     send_done(&run_with_timeout(cmd, WAIT).unwrap(), args)
 }
 
+/// Checks a finished `send --json` (exit 0, no send errors) and returns
+/// its summary record.
 fn send_done(done: &Finished, args: &[&str]) -> Value {
     assert!(!done.timed_out, "send {args:?} hung: {}", done.stderr);
     assert_eq!(done.code(), Some(0), "send {args:?}: {}", done.stderr);
-    let summary = records(&done.stdout).pop().unwrap();
+    let summary = json_lines(&done.stdout).pop().unwrap();
     assert_eq!(summary["type"], "summary", "{}", done.stdout);
     assert_eq!(summary["errors"], 0, "send errors: {summary}");
     summary
-}
-
-fn records(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-/// The `summary` record, which must be the last line.
-fn summary_of(stdout: &str) -> Value {
-    let last = records(stdout).pop().expect("no output");
-    assert_eq!(last["type"], "summary", "last line: {last}");
-    last
 }
 
 /// Interrupts a listener (as Ctrl-C) and waits for its summary.
@@ -90,88 +60,18 @@ fn stop(listener: &mut Running) -> Finished {
     done
 }
 
+/// `v[key]` as a count; panics naming the key if it is not one.
 fn num(v: &Value, key: &str) -> u64 {
     v[key]
         .as_u64()
         .unwrap_or_else(|| panic!("{key} is not a count in {v}"))
 }
 
+/// `v[key]` as a number; panics naming the key if it is not one.
 fn float(v: &Value, key: &str) -> f64 {
     v[key]
         .as_f64()
         .unwrap_or_else(|| panic!("{key} is not a number in {v}"))
-}
-
-/// The namespace's UDP MIB counters (`/proc/net/snmp`, per namespace).
-#[derive(Debug, Clone, Copy)]
-struct UdpMib {
-    /// Datagrams read by sockets (counted by recvmsg, not on arrival).
-    in_datagrams: u64,
-    /// Datagrams dropped on a full receive queue.
-    rcvbuf_errors: u64,
-}
-
-fn udp_mib(ns: &Netns) -> io::Result<UdpMib> {
-    let out = ns.command("cat").arg("/proc/net/snmp").output()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut udp = text.lines().filter(|l| l.starts_with("Udp: "));
-    let (Some(names), Some(values)) = (udp.next(), udp.next()) else {
-        return Err(io::Error::other(format!("no Udp lines in {text}")));
-    };
-    let get = |key: &str| {
-        names
-            .split_whitespace()
-            .zip(values.split_whitespace())
-            .find(|(n, _)| *n == key)
-            .and_then(|(_, v)| v.parse().ok())
-            .ok_or_else(|| io::Error::other(format!("no {key} in {text}")))
-    };
-    Ok(UdpMib {
-        in_datagrams: get("InDatagrams")?,
-        rcvbuf_errors: get("RcvbufErrors")?,
-    })
-}
-
-/// Polls `cond` until it holds; fails with `what()` after `timeout`.
-fn wait_until(
-    timeout: Duration,
-    mut cond: impl FnMut() -> io::Result<bool>,
-    what: impl FnOnce() -> String,
-) {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if cond().unwrap() {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out: {}", what());
-        thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Waits until sockets in `ns` have read `n` datagrams in all.
-fn wait_read(ns: &Netns, n: u64) {
-    wait_until(
-        ACCOUNT,
-        || Ok(udp_mib(ns)?.in_datagrams >= n),
-        || format!("{n} datagrams not read: {:?}", udp_mib(ns)),
-    );
-}
-
-/// Kernel drops of the UDP sockets bound to local `port` in `ns`, from the
-/// last column of `/proc/net/udp`.
-fn udp_drops_on_port(ns: &Netns, port: u16) -> io::Result<u64> {
-    let out = ns.command("cat").arg("/proc/net/udp").output()?;
-    let wanted = format!(":{port:04X}");
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .skip(1)
-        .filter(|l| {
-            l.split_whitespace()
-                .nth(1)
-                .is_some_and(|local| local.ends_with(&wanted))
-        })
-        .filter_map(|l| l.split_whitespace().last()?.parse::<u64>().ok())
-        .sum())
 }
 
 /// The only test stream of a summary.
@@ -192,11 +92,10 @@ fn root_random_loss_is_reported_exactly() {
     let sent = send(&ns, &["239.31.0.1:5000", "-c", "2000", "--rate", "2000"]);
     assert_eq!(num(&sent, "packets"), 2000);
     // Every datagram is either dropped by the rule or read by mcast.
-    wait_until(
-        ACCOUNT,
-        || Ok(udp_mib(&ns)?.in_datagrams + loss.dropped()? >= 2000),
-        || format!("not all accounted for: {:?}", udp_mib(&ns)),
-    );
+    ns.wait_for_udp("2000 datagrams read or dropped by nft", |m| {
+        Ok(m.in_datagrams + loss.dropped()? >= 2000)
+    })
+    .unwrap();
     let dropped = loss.dropped().unwrap();
     let done = stop(&mut listener);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
@@ -357,23 +256,20 @@ fn root_kernel_drops_are_not_network_loss() {
     // so the kernel's drops are gaps in the middle of the sequence (drops
     // at the end would be invisible to sequence analysis).
     wait_until(
+        "both receive queues to overflow",
         Duration::from_secs(3),
         || Ok(udp_drops_on_port(&ns, 5000)? >= 100 && udp_drops_on_port(&ns, 5001)? >= 100),
-        || "receive queues did not overflow".to_string(),
-    );
+    )
+    .unwrap();
     for p in paused {
         p.resume().unwrap();
     }
     let sent = send_done(&sender.finish(WAIT).unwrap(), &args);
     assert_eq!(num(&sent, "packets"), 6000);
-    wait_until(
-        ACCOUNT,
-        || {
-            let mib = udp_mib(&ns)?;
-            Ok(mib.in_datagrams + mib.rcvbuf_errors >= 6000)
-        },
-        || format!("not all accounted for: {:?}", udp_mib(&ns)),
-    );
+    ns.wait_for_udp("6000 datagrams read or dropped on full queues", |m| {
+        Ok(m.in_datagrams + m.rcvbuf_errors >= 6000)
+    })
+    .unwrap();
     let drops = udp_drops_on_port(&ns, 5000).unwrap();
     let json = stop(&mut json);
     let text = stop(&mut text);
@@ -435,11 +331,10 @@ fn root_max_loss_decides_the_exit_code() {
     // Not test packets: loss is unknown there.
     let other = ["239.35.0.4:5000", "-c", "20", "--rate", "1000"];
     send(&ns, &[&other[..], &["--payload", "hello"]].concat());
-    wait_until(
-        ACCOUNT,
-        || Ok(udp_mib(&ns)?.in_datagrams + loss.dropped()? >= 3020),
-        || format!("not all accounted for: {:?}", udp_mib(&ns)),
-    );
+    ns.wait_for_udp("3020 datagrams read or dropped by nft", |m| {
+        Ok(m.in_datagrams + loss.dropped()? >= 3020)
+    })
+    .unwrap();
 
     let done = stop(&mut text_1);
     assert_eq!(done.code(), Some(1), "{}", done.stderr);
@@ -523,7 +418,8 @@ fn root_a_thousand_groups_few_sending() {
         &[&sending[..], &["-c", "20", "--rate", "200"]].concat(),
     );
     assert_eq!(num(&sent, "packets"), 120);
-    wait_read(&ns, 120);
+    ns.wait_for_udp("120 datagrams read", |m| Ok(m.in_datagrams >= 120))
+        .unwrap();
     let peaks = [peak_rss_kib(listener.id()), peak_rss_kib(joiner.id())];
     let listened = stop(&mut listener);
     let joined = stop(&mut joiner);
@@ -571,6 +467,7 @@ fn root_a_thousand_groups_few_sending() {
 fn root_stats_interval_emits_stats_records() {
     require_root!();
     let ns = Netns::new().unwrap();
+    // Time is what is tested here: stats every 0.5 s over a 2 s run.
     let mut listener = listen(
         &ns,
         "239.38.0.1:5000",
@@ -580,7 +477,7 @@ fn root_stats_interval_emits_stats_records() {
     let done = listener.finish(WAIT).unwrap();
     assert!(!done.timed_out, "listener hung: {}", done.stderr);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
-    let recs = records(&done.stdout);
+    let recs = json_lines(&done.stdout);
     assert_eq!(recs[0]["type"], "start");
     let summary = recs.last().unwrap();
     assert_eq!(summary["type"], "summary");
@@ -619,7 +516,8 @@ fn root_sender_restart_is_a_second_stream() {
     let run = ["239.39.0.1:5000", "-c", "50", "--rate", "500"];
     send(&ns, &run);
     send(&ns, &run);
-    wait_read(&ns, 100);
+    ns.wait_for_udp("100 datagrams read", |m| Ok(m.in_datagrams >= 100))
+        .unwrap();
     let done = stop(&mut listener);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let s = summary_of(&done.stdout);
@@ -658,14 +556,10 @@ fn root_drops_at_the_end_do_not_hide_network_loss() {
     let args = [group, "-c", "3000", "-s", "100", "--rate", "max"];
     send(&ns, &args);
     paused.resume().unwrap();
-    wait_until(
-        ACCOUNT,
-        || {
-            let mib = udp_mib(&ns)?;
-            Ok(mib.in_datagrams + mib.rcvbuf_errors + loss.dropped()? >= 3000)
-        },
-        || format!("not all accounted for: {:?}", udp_mib(&ns)),
-    );
+    ns.wait_for_udp("3000 datagrams read or dropped", |m| {
+        Ok(m.in_datagrams + m.rcvbuf_errors + loss.dropped()? >= 3000)
+    })
+    .unwrap();
     let done = stop(&mut listener);
     let s = summary_of(&done.stdout);
     let shown = format!("{s}");

@@ -1,26 +1,13 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Checks the impairment tools in `support::impair` themselves: that each
 //! does, measurably, what it says, before other tests rely on them to check
 //! what `mcast` reports. Parsers run everywhere; the rest needs root.
 
-mod support;
-
-use std::net::{IpAddr, SocketAddrV4};
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
-use support::impair::{self, Loss, Relay, RelayReport};
-use support::{run_with_timeout, Netns, Running, JOIN_TIMEOUT};
 
-const WAIT: Duration = Duration::from_secs(10);
-
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap()
-}
-
-fn v4(s: &str) -> SocketAddrV4 {
-    s.parse().unwrap()
-}
+use crate::support::impair::{self, Loss, Relay, RelayReport};
+use crate::support::{addr_of, packets, run_with_timeout, v4, Netns, Running, JOIN_TIMEOUT, WAIT};
 
 /// Starts `mcast listen ARGS --json` on mc1 and waits for its join.
 fn listen(ns: &Netns, group: &str, args: &[&str]) -> Running {
@@ -28,8 +15,9 @@ fn listen(ns: &Netns, group: &str, args: &[&str]) -> Running {
     cmd.args(["listen", group, "-i", "mc1", "--json"])
         .args(args);
     let mut listener = ns.spawn(cmd).unwrap();
-    let addr = group.rsplit_once(':').map_or(group, |(a, _)| a);
-    listener.wait_for_group(ns, ip(addr), JOIN_TIMEOUT).unwrap();
+    listener
+        .wait_for_group(ns, addr_of(group), JOIN_TIMEOUT)
+        .unwrap();
     listener
 }
 
@@ -42,15 +30,6 @@ fn send(ns: &Netns, group: &str, count: u32, rate: &str) {
     ]);
     let done = run_with_timeout(cmd, WAIT).unwrap();
     assert_eq!(done.code(), Some(0), "send: {}", done.stderr);
-}
-
-/// The `packet` records of a `listen --json` run.
-fn packets(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .filter(|r| r["type"] == "packet")
-        .collect()
 }
 
 fn seqs(pkts: &[Value]) -> Vec<u64> {
@@ -106,7 +85,10 @@ fn parsers_read_nft_proc_and_relay_output() {
                00000000     0        0 1234 2 0000000000000000 1676\n\
                \x20 13: 00000000:1389 00000000:0000 07 00000000:00000000 00:00000000 \
                00000000     0        0 1235 2 0000000000000000 4\n";
-    assert_eq!(impair::parse_udp_drops(udp), 1680);
+    assert_eq!(impair::parse_udp_drops(udp, None), 1680);
+    assert_eq!(impair::parse_udp_drops(udp, Some(5000)), 1676);
+    assert_eq!(impair::parse_udp_drops(udp, Some(5001)), 4);
+    assert_eq!(impair::parse_udp_drops(udp, Some(5002)), 0);
     let report = RelayReport::parse(
         "{\"type\": \"relay\", \"received\": 3, \"sent\": 4, \"duplicates\": 1, \
          \"swaps\": 1, \"seqs\": [1, 0, 2, null]}\n",
@@ -123,8 +105,13 @@ fn root_loss_drops_about_the_asked_share() -> std::io::Result<()> {
     require_root!();
     let ns = Netns::new()?;
     let loss = Loss::install(&ns, "mc1", 10)?;
-    let listener = listen(&ns, "239.10.1.1:5000", &["-d", "2500ms"]);
+    let listener = listen(&ns, "239.10.1.1:5000", &[]);
     send(&ns, "239.10.1.1:5000", 2000, "2000");
+    // Stop once each datagram is read by the listener or dropped by the rule.
+    ns.wait_for_udp("2000 datagrams read or dropped by nft", |m| {
+        Ok(m.in_datagrams + loss.dropped()? >= 2000)
+    })?;
+    listener.interrupt()?;
     let done = listener.finish_ok();
     let got = packets(&done).len() as u64;
     let dropped = loss.dropped()?;
@@ -135,7 +122,7 @@ fn root_loss_drops_about_the_asked_share() -> std::io::Result<()> {
     drop(loss);
     let listener = listen(&ns, "239.10.1.1:5000", &["-c", "200", "-t", "5s"]);
     send(&ns, "239.10.1.1:5000", 200, "2000");
-    assert_eq!(packets(&listener.finish_ok()).len(), 200);
+    assert_eq!(packets(listener.finish_ok()).len(), 200);
     Ok(())
 }
 
@@ -148,7 +135,7 @@ fn root_loss_on_port_spares_other_ports() -> std::io::Result<()> {
     let listener = listen(&ns, "239.10.1.2:5000", &["-c", "50", "-t", "5s"]);
     send(&ns, "239.10.1.2:5000", 50, "1000");
     send(&ns, "239.10.1.2:5001", 50, "1000");
-    assert_eq!(packets(&listener.finish_ok()).len(), 50);
+    assert_eq!(packets(listener.finish_ok()).len(), 50);
     assert_eq!(loss.dropped()?, 50);
     Ok(())
 }
@@ -174,7 +161,7 @@ fn root_relay_duplicates_and_swaps_exactly_as_counted() -> std::io::Result<()> {
     .start(&ns)?;
     send(&ns, "239.10.2.1:5001", n as u32, "2000");
     let report = relay.finish()?;
-    let got = seqs(&packets(&listener.finish_ok()));
+    let got = seqs(&packets(listener.finish_ok()));
 
     assert_eq!(report.received, n);
     assert_eq!(report.duplicates, n / dup_every);
@@ -206,7 +193,7 @@ fn root_relay_delay_shows_as_latency() -> std::io::Result<()> {
     .start(&ns)?;
     send(&ns, "239.10.3.1:5001", 200, "1000");
     let report = relay.finish()?;
-    let pkts = packets(&listener.finish_ok());
+    let pkts = packets(listener.finish_ok());
     assert_eq!(report.sent, 200);
     assert_eq!(seqs(&pkts), (0..200).collect::<Vec<_>>(), "order kept");
     let mut ms: Vec<f64> = pkts
@@ -245,9 +232,12 @@ fn root_paused_listener_overflows_and_resumes() -> std::io::Result<()> {
     let drops = impair::udp_drops(&ns)?;
     paused.resume()?;
     assert_ne!(impair::process_state(listener.id())?, 'T');
-    std::thread::sleep(Duration::from_millis(300));
+    // Stop once the listener has read what its queue held.
+    ns.wait_for_udp("6000 datagrams read or dropped on the full queue", |m| {
+        Ok(m.in_datagrams + m.rcvbuf_errors >= 6000)
+    })?;
     listener.interrupt()?;
-    let got = packets(&listener.finish_ok()).len() as u64;
+    let got = packets(listener.finish_ok()).len() as u64;
     assert!(drops > 0, "nothing dropped: {got} received");
     assert_eq!(got + drops, 6000, "got {got}, kernel dropped {drops}");
     Ok(())

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The multi-host lab (issue #4): `mcast` against real links, a real
 //! multicast router (smcrouted) and real IGMP/MLD, every host its own
 //! network namespace (topologies in `support::lab`).
@@ -7,28 +6,21 @@
 //! router (2), SSM through the router (3), interface choice for `send` and
 //! `listen` (4), IGMPv3/MLDv2 on the wire (5), loopback (6), interface flap
 //! and re-creation (7). They need root (`root_lab_*`, ignored otherwise):
-//! `sudo cargo test --test lab -- --include-ignored`. The parsers they rely
-//! on are checked everywhere.
-
-mod support;
+//! `sudo cargo test --test all lab:: -- --include-ignored`. The parsers
+//! they rely on are checked everywhere.
 
 use std::net::IpAddr;
-use std::process::Command;
-use std::time::Duration;
 
 use serde_json::Value;
-use support::lab::{
+
+use crate::support::lab::{
     self, ifindex, wait_for_membership, wait_for_users, Capture, Mroute, MultiHomed, Routed,
     TwoHosts,
 };
-use support::{run_with_timeout, Finished, Netns, Running};
-
-/// Deadline for any one `mcast` run; each normally takes well under 1 s.
-const WAIT: Duration = Duration::from_secs(10);
-
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap()
-}
+use crate::support::{
+    ip, json_lines, link, netns_exists, packets, run_with_timeout, Finished, Netns, Running,
+    Stream, WAIT,
+};
 
 /// `mcast ARGS` in `ns`, started and left running.
 fn spawn(ns: &Netns, args: &[&str]) -> Running {
@@ -67,20 +59,6 @@ fn finish(mut child: Running) -> Finished {
         done.stderr
     );
     done
-}
-
-fn json_lines(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-/// The `packet` records of `listen --json` output.
-fn packets(stdout: &str) -> Vec<Value> {
-    json_lines(stdout)
-        .into_iter()
-        .filter(|r| r["type"] == "packet")
-        .collect()
 }
 
 /// The payloads of `listen --json` packet records, in arrival order.
@@ -135,13 +113,6 @@ fn sockaddr(addr: impl std::fmt::Display, port: u16) -> String {
 fn host_part(sockaddr: &str) -> &str {
     let (host, _port) = sockaddr.rsplit_once(':').unwrap();
     host.trim_start_matches('[').trim_end_matches(']')
-}
-
-fn netns_exists(name: &str) -> bool {
-    let out = Command::new("ip").args(["netns", "list"]).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.split_whitespace().next() == Some(name))
 }
 
 // ---------------------------------------------------------------- parsers
@@ -227,7 +198,7 @@ fn root_lab_topologies_are_built_and_torn_down() {
         .iter()
         .map(|ns| ns.name().to_owned())
         .collect();
-    assert!(names.iter().all(|n| netns_exists(n)), "{names:?}");
+    assert!(names.iter().all(|n| netns_exists(n).unwrap()), "{names:?}");
     // A and B route the other side's unicast through R.
     for (ns, to, via) in [
         (&routed.a, "203.0.113.2", "via 198.51.100.1 dev a0"),
@@ -257,7 +228,7 @@ fn root_lab_topologies_are_built_and_torn_down() {
     assert_eq!(comm.trim(), "smcrouted");
     drop(routed);
     for name in &names {
-        assert!(!netns_exists(name), "{name} survived");
+        assert!(!netns_exists(name).unwrap(), "{name} survived");
     }
     // Killed and reaped with its namespaces.
     assert!(
@@ -276,7 +247,7 @@ fn root_lab_topologies_are_built_and_torn_down() {
         .unwrap()
         .contains("203.0.113.1/24"));
     drop(hosts);
-    assert!(names.iter().all(|n| !netns_exists(n)), "{names:?}");
+    assert!(names.iter().all(|n| !netns_exists(n).unwrap()), "{names:?}");
 }
 
 #[test]
@@ -297,7 +268,7 @@ fn root_lab_router_is_torn_down_when_a_test_panics() {
     .is_err();
     assert!(panicked);
     let (names, pid) = rx.recv().unwrap();
-    assert!(names.iter().all(|n| !netns_exists(n)), "{names:?}");
+    assert!(names.iter().all(|n| !netns_exists(n).unwrap()), "{names:?}");
     assert!(
         !std::path::Path::new(&format!("/proc/{pid}")).exists(),
         "smcrouted {pid} survived"
@@ -835,30 +806,32 @@ fn root_lab_listen_survives_link_flap_and_interface_recreation() {
     require_root!();
     let lab = TwoHosts::new().unwrap();
     let groups = [family("IPv4", "239.47.0.1"), family("IPv6", "ff15::47:1")];
-    // stderr to a file, to follow what the listener says while it runs.
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("listen.stderr");
-    let script = format!(
-        "exec {} listen {} {} -i b0 -c 18 -t 30s --json 2>{}",
-        support::mcast_bin().display(),
-        groups[0].group,
-        groups[1].group,
-        log.display()
+    let mut listener = spawn(
+        &lab.b,
+        &[
+            "listen",
+            &groups[0].group,
+            &groups[1].group,
+            "-i",
+            "b0",
+            "-c",
+            "18",
+            "-t",
+            "30s",
+            "--json",
+        ],
     );
-    let mut cmd = lab.b.command("sh");
-    cmd.args(["-c", &script]);
-    let mut listener = lab.b.spawn(cmd).unwrap();
     let joined_all = |listener: &mut Running| {
         for fam in &groups {
             wait_for_membership(listener, &lab.b, "b0", ip(fam.addr)).unwrap();
         }
     };
-    // The listener looks at its interface once a second.
-    let says = |text: &str| {
-        lab::wait_until(&format!("the listener to say {text:?}"), WAIT, || {
-            Ok(std::fs::read_to_string(&log)?.contains(text))
-        })
-        .unwrap_or_else(|e| panic!("{e}: {}", std::fs::read_to_string(&log).unwrap()));
+    // The listener looks at its interface once a second and says on stderr
+    // what it saw: wait for each of its messages in turn.
+    let says = |listener: &mut Running, text: &str| {
+        listener
+            .wait_for_line(Stream::Stderr, WAIT, |l| l.contains(text))
+            .unwrap_or_else(|e| panic!("the listener did not say {text:?}: {e}"));
     };
     let burst = |payload: &str| {
         for fam in &groups {
@@ -882,16 +855,16 @@ fn root_lab_listen_survives_link_flap_and_interface_recreation() {
     burst("before");
 
     lab.b.ip(&["link", "set", "b0", "down"]).unwrap();
-    says("b0 is down");
+    says(&mut listener, "b0 is down");
     lab.b.ip(&["link", "set", "b0", "up"]).unwrap();
-    says("b0 is up again");
+    says(&mut listener, "b0 is up again");
     joined_all(&mut listener);
     burst("after down/up");
 
     // Deleting one end of a veth pair deletes both.
     lab.b.ip(&["link", "del", "b0"]).unwrap();
-    says("b0 was removed");
-    support::link(&lab.a, "a0", &lab.b, "b0").unwrap();
+    says(&mut listener, "b0 was removed");
+    link(&lab.a, "a0", &lab.b, "b0").unwrap();
     for (ns, dev, cidrs) in [
         (&lab.a, "a0", ["192.0.2.1/24", "2001:db8::1/64"]),
         (&lab.b, "b0", ["192.0.2.2/24", "2001:db8::2/64"]),
@@ -900,12 +873,12 @@ fn root_lab_listen_survives_link_flap_and_interface_recreation() {
             ns.add_addr(dev, cidr).unwrap();
         }
     }
-    says("b0 is back");
+    says(&mut listener, "b0 is back");
     joined_all(&mut listener);
     burst("after re-creation");
 
     let done = finish(listener);
-    let said = std::fs::read_to_string(&log).unwrap();
+    let said = &done.stderr;
     let pkts = packets(&done.stdout);
     for fam in &groups {
         let got: Vec<&str> = pkts

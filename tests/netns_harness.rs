@@ -1,21 +1,15 @@
 //! Checks the namespace harness in `support` itself: the parsers everywhere,
-//! the namespaces as root.
-
-mod support;
+//! the namespaces and the waits as root.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::process::Command;
 use std::time::Duration;
 
-use support::{link, parse_igmp, parse_igmp6, Netns};
-
-fn netns_exists(name: &str) -> io::Result<bool> {
-    let out = Command::new("ip").args(["netns", "list"]).output()?;
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.split_whitespace().next() == Some(name)))
-}
+use crate::support::{
+    addr_of, ip, link, netns_exists, parse_igmp, parse_igmp6, run_with_timeout, Netns, Running,
+    Stream, UdpMib,
+};
 
 #[test]
 fn parses_proc_net_igmp() {
@@ -51,6 +45,85 @@ fn parses_proc_net_igmp6() {
             ("mc0".to_owned(), IpAddr::V6(ff15_1)),
         ]
     );
+}
+
+#[test]
+fn parses_proc_net_snmp_udp() {
+    let snmp = "Ip: Forwarding DefaultTTL\n\
+                Ip: 2 64\n\
+                Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\n\
+                Udp: 1200 3 7 1210 7 0\n\
+                UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\n\
+                UdpLite: 0 0 0 0 0 0\n";
+    let mib = UdpMib::parse(snmp).unwrap();
+    assert_eq!(
+        mib,
+        UdpMib {
+            in_datagrams: 1200,
+            rcvbuf_errors: 7
+        }
+    );
+    assert!(UdpMib::parse("Ip: Forwarding\nIp: 2\n").is_err());
+}
+
+#[test]
+fn addr_of_takes_the_group_address_of_every_form() {
+    for (group, addr) in [
+        ("239.1.1.1", "239.1.1.1"),
+        ("239.1.1.1:5000", "239.1.1.1"),
+        ("192.0.2.1,239.1.1.1:5000", "239.1.1.1"),
+        ("ff15::1", "ff15::1"),
+        ("[ff15::1]:5000", "ff15::1"),
+        ("2001:db8::1,[ff15::1]:5000", "ff15::1"),
+    ] {
+        assert_eq!(addr_of(group), ip(addr), "{group}");
+    }
+}
+
+/// `wait_for_line` takes lines in order, passes over the others, sees a
+/// last line without its newline once the stream ends, and fails, with
+/// the output, when the stream ends without the line. No namespace: `sh`
+/// on the host, sending nothing.
+#[test]
+fn wait_for_line_takes_lines_in_order() -> io::Result<()> {
+    let mut cmd = Command::new("sh");
+    cmd.args([
+        "-c",
+        "echo one; echo two; echo oops >&2; echo three; printf four",
+    ]);
+    let mut child = Running::spawn(cmd)?;
+    let wait = Duration::from_secs(5);
+    let first_t = child.wait_for_line(Stream::Stdout, wait, |l| l.starts_with('t'))?;
+    assert_eq!(first_t, "two");
+    let next = child.wait_for_line(Stream::Stdout, wait, |_| true)?;
+    assert_eq!(next, "three");
+    assert_eq!(child.wait_for_line(Stream::Stdout, wait, |_| true)?, "four");
+    assert_eq!(child.wait_for_line(Stream::Stderr, wait, |_| true)?, "oops");
+    let err = child
+        .wait_for_line(Stream::Stdout, wait, |_| true)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Stdout ended"), "{err}");
+    assert!(err.contains("one\ntwo\nthree\nfour"), "{err}");
+    let done = child.finish(wait)?;
+    assert_eq!(done.stdout, "one\ntwo\nthree\nfour");
+    assert_eq!(done.stderr, "oops\n");
+    Ok(())
+}
+
+/// A line that never comes fails at the deadline (time itself is what is
+/// tested here), with what the child wrote so far.
+#[test]
+fn wait_for_line_fails_at_its_deadline() -> io::Result<()> {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "echo started; exec sleep 30"]);
+    let mut child = Running::spawn(cmd)?;
+    let err = child
+        .wait_for_line(Stream::Stdout, Duration::from_millis(300), |l| l == "never")
+        .unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::TimedOut, "{err}");
+    assert!(err.to_string().contains("started"), "{err}");
+    Ok(())
 }
 
 #[test]
@@ -146,7 +219,7 @@ fn root_running_is_killed_at_its_deadline() -> io::Result<()> {
         ("started\n", "oops\n")
     );
 
-    let done = support::run_with_timeout(ns.command("true"), Duration::from_secs(5))?;
+    let done = run_with_timeout(ns.command("true"), Duration::from_secs(5))?;
     assert!(!done.timed_out && done.status.success());
     Ok(())
 }

@@ -1,20 +1,14 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! End-to-end: real multicast between `mcast send` and `mcast listen`/`join`
 //! inside a private network namespace (needs root; CI runs these).
 
-mod support;
-
-use std::net::IpAddr;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{run_with_timeout, Finished, Netns, JOIN_TIMEOUT};
 
-const WAIT: Duration = Duration::from_secs(10);
-
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap()
-}
+use crate::support::{
+    ip, json_lines, mcast_bin, records_of, run_with_timeout, Finished, Netns, Stream, JOIN_TIMEOUT,
+    WAIT,
+};
 
 /// Starts `listen_args` in `ns`, waits until `group` is joined, runs every
 /// sender to completion, then waits for the listener.
@@ -50,19 +44,10 @@ fn five_test_packets(ns: &Netns, group: &str, extra: &[&str]) -> Finished {
     exchange(ns, &listen, group, &[&send])
 }
 
-fn json_lines(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-fn packets(records: &[Value]) -> Vec<&Value> {
-    records.iter().filter(|r| r["type"] == "packet").collect()
-}
-
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_ipv4_json_records_carry_every_field() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let done = five_test_packets(&ns, "239.1.1.1", &[]);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
@@ -71,7 +56,7 @@ fn root_ipv4_json_records_carry_every_field() {
     assert_eq!(records[0]["schema"], 1);
     assert_eq!(records.last().unwrap()["type"], "summary");
     assert_eq!(records.last().unwrap()["packets"], 5);
-    let pkts = packets(&records);
+    let pkts = records_of(&records, "packet");
     assert_eq!(pkts.len(), 5);
     for (i, p) in pkts.iter().enumerate() {
         assert_eq!(p["source"], "192.0.2.1");
@@ -92,6 +77,7 @@ fn root_ipv4_json_records_carry_every_field() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_ipv6_every_format() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let group = "[ff15::77]:6000";
     let send: &[&str] = &[
@@ -130,7 +116,7 @@ fn root_ipv6_every_format() {
             }
             "json" => {
                 let records = json_lines(out);
-                let pkts = packets(&records);
+                let pkts = records_of(&records, "packet");
                 assert_eq!(pkts.len(), 3);
                 assert_eq!(pkts[0]["group"], "ff15::77");
                 assert_eq!(pkts[0]["source"], "2001:db8::1");
@@ -154,6 +140,7 @@ fn root_ipv6_every_format() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_ssm_accepts_the_chosen_source_only() {
+    require_root!();
     let ns = Netns::new().unwrap();
     ns.add_addr("mc0", "192.0.2.3/24").unwrap();
     ns.add_addr("mc0", "2001:db8::3/64").unwrap();
@@ -179,9 +166,11 @@ fn root_ssm_accepts_the_chosen_source_only() {
         } else {
             format!("{bad}:4002")
         };
+        // 4 packets: the other source's go first, so had they got in,
+        // they would be among these.
         let done = exchange(
             &ns,
-            &["listen", &ssm, "-i", "mc1", "-d", "1500ms", "--json"],
+            &["listen", &ssm, "-i", "mc1", "-c", "4", "-t", "5s", "--json"],
             gaddr,
             &[
                 &[
@@ -216,7 +205,7 @@ fn root_ssm_accepts_the_chosen_source_only() {
         );
         assert_eq!(done.code(), Some(0), "{}", done.stderr);
         let records = json_lines(&done.stdout);
-        let pkts = packets(&records);
+        let pkts = records_of(&records, "packet");
         assert_eq!(pkts.len(), 4, "{target}: {}", done.stdout);
         for p in pkts {
             assert_eq!(p["source"], good);
@@ -228,6 +217,7 @@ fn root_ssm_accepts_the_chosen_source_only() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_two_groups_each_record_names_its_group() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let done = exchange(
         &ns,
@@ -273,7 +263,7 @@ fn root_two_groups_each_record_names_its_group() {
     );
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let records = json_lines(&done.stdout);
-    let pkts = packets(&records);
+    let pkts = records_of(&records, "packet");
     assert_eq!(pkts.len(), 6);
     for p in &pkts {
         let expected = if p["payload"] == "one" {
@@ -291,6 +281,7 @@ fn root_two_groups_each_record_names_its_group() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_groups_joined_by_other_sockets_stay_out() {
+    require_root!();
     let ns = Netns::new().unwrap();
     // Another process holds 239.3.3.9 on the same port: with Linux's
     // default IP_MULTICAST_ALL=1 our wildcard-bound socket would see it.
@@ -300,6 +291,8 @@ fn root_groups_joined_by_other_sockets_stay_out() {
     other
         .wait_for_group(&ns, ip("239.3.3.9"), JOIN_TIMEOUT)
         .unwrap();
+    // 2 packets: the other group's go first, so had they got in, they
+    // would be among these.
     let done = exchange(
         &ns,
         &[
@@ -307,8 +300,10 @@ fn root_groups_joined_by_other_sockets_stay_out() {
             "239.3.3.8:5000",
             "-i",
             "mc1",
-            "-d",
-            "1500ms",
+            "-c",
+            "2",
+            "-t",
+            "5s",
             "--json",
         ],
         "239.3.3.8",
@@ -340,7 +335,7 @@ fn root_groups_joined_by_other_sockets_stay_out() {
         ],
     );
     let records = json_lines(&done.stdout);
-    let pkts = packets(&records);
+    let pkts = records_of(&records, "packet");
     assert_eq!(pkts.len(), 2, "{}", done.stdout);
     assert!(pkts
         .iter()
@@ -357,6 +352,7 @@ fn root_groups_joined_by_other_sockets_stay_out() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_count_timeout_exit_codes() {
+    require_root!();
     let ns = Netns::new().unwrap();
     // Nothing sent: exit 1, and it says so.
     let mut cmd = ns.mcast();
@@ -395,10 +391,11 @@ fn root_count_timeout_exit_codes() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_closed_pipe_exits_quietly() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let script = format!(
         "set -o pipefail; {} listen 239.5.5.5 -i mc1 -t 10s -c 1000 | head -1",
-        support::mcast_bin().display()
+        mcast_bin().display()
     );
     let mut cmd = ns.command("bash");
     cmd.args(["-c", &script]);
@@ -430,6 +427,7 @@ fn root_closed_pipe_exits_quietly() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_ctrl_c_leaves_groups_and_prints_summary() {
+    require_root!();
     let ns = Netns::new().unwrap();
     for sub in ["join", "listen"] {
         let mut cmd = ns.mcast();
@@ -438,6 +436,7 @@ fn root_ctrl_c_leaves_groups_and_prints_summary() {
         running
             .wait_for_group(&ns, ip("239.6.6.6"), JOIN_TIMEOUT)
             .unwrap();
+        let read_before = ns.udp_mib().unwrap().in_datagrams;
         let mut send = ns.mcast();
         send.args([
             "send",
@@ -451,7 +450,11 @@ fn root_ctrl_c_leaves_groups_and_prints_summary() {
             "-q",
         ]);
         run_with_timeout(send, WAIT).unwrap();
-        std::thread::sleep(Duration::from_millis(200));
+        // Interrupt once it has read both.
+        ns.wait_for_udp("the 2 packets to be read", |m| {
+            Ok(m.in_datagrams >= read_before + 2)
+        })
+        .unwrap();
         running.interrupt().unwrap();
         let done = running.finish(WAIT).unwrap();
         assert_eq!(done.code(), Some(0), "{sub}: {}", done.stderr);
@@ -476,7 +479,10 @@ fn root_ctrl_c_leaves_groups_and_prints_summary() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_join_shows_live_counters() {
+    require_root!();
     let ns = Netns::new().unwrap();
+    // Time is what is tested here: the live table is printed every second,
+    // so a 2.5 s run over a 1.5 s stream shows it at least twice.
     let done = exchange(
         &ns,
         &["join", "239.7.7.1+2", "-i", "mc1", "-d", "2500ms"],
@@ -523,6 +529,7 @@ fn root_join_shows_live_counters() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_send_stdin_one_datagram_per_line() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let mut cmd = ns.mcast();
     cmd.args([
@@ -543,7 +550,7 @@ fn root_send_stdin_one_datagram_per_line() {
         .unwrap();
     let script = format!(
         "printf 'alpha\\nbeta\\ngamma\\n' | {} send 239.8.8.8 -i mc0 --stdin --json",
-        support::mcast_bin().display()
+        mcast_bin().display()
     );
     let mut send = ns.command("sh");
     send.args(["-c", &script]);
@@ -560,6 +567,7 @@ fn root_send_stdin_one_datagram_per_line() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_selftest_passes_in_a_fresh_namespace() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let mut cmd = ns.mcast();
     cmd.arg("selftest");
@@ -576,6 +584,7 @@ fn root_selftest_passes_in_a_fresh_namespace() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_send_reports_effective_settings() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let mut cmd = ns.mcast();
     cmd.args([
@@ -621,9 +630,11 @@ fn root_send_reports_effective_settings() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_listen_survives_interface_flap_and_recreation() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let mut cmd = ns.mcast();
-    cmd.args(["listen", "239.11.1.1", "-i", "mc1", "-d", "8s", "--json"]);
+    // -d only bounds it: the test interrupts it.
+    cmd.args(["listen", "239.11.1.1", "-i", "mc1", "-d", "60s", "--json"]);
     let mut listener = ns.spawn(cmd).unwrap();
     listener
         .wait_for_group(&ns, ip("239.11.1.1"), JOIN_TIMEOUT)
@@ -645,17 +656,23 @@ fn root_listen_survives_interface_flap_and_recreation() {
         let done = run_with_timeout(send, WAIT).unwrap();
         assert_eq!(done.code(), Some(0), "{}", done.stderr);
     };
-    // The listener checks its interface once a second.
-    let settle = || std::thread::sleep(Duration::from_millis(1300));
+    // The listener looks at its interface once a second and says on stderr
+    // what it saw: wait for each of its messages in turn.
+    let mut says = |text: &str| {
+        listener
+            .wait_for_line(Stream::Stderr, WAIT, |l| l.contains(text))
+            .unwrap_or_else(|e| panic!("the listener did not say {text:?}: {e}"));
+    };
     send("before");
     ns.ip(&["link", "set", "mc1", "down"]).unwrap();
-    settle();
+    says("mc1 is down");
     ns.ip(&["link", "set", "mc1", "up"]).unwrap();
-    settle();
+    says("mc1 is up again");
+    ns.wait_for_links_up(&["mc0", "mc1"]).unwrap();
     send("after-flap");
     // Deleting one end of a veth deletes both; recreate the pair.
     ns.ip(&["link", "del", "mc0"]).unwrap();
-    settle();
+    says("mc1 was removed");
     ns.ip(&["link", "add", "mc0", "type", "veth", "peer", "name", "mc1"])
         .unwrap();
     ns.add_addr("mc0", "192.0.2.1/24").unwrap();
@@ -666,8 +683,15 @@ fn root_listen_survives_interface_flap_and_recreation() {
         ns.sysctl(&format!("net.ipv4.conf.{dev}.accept_local"), "1")
             .unwrap();
     }
-    settle();
+    says("groups joined again");
+    ns.wait_for_links_up(&["mc0", "mc1"]).unwrap();
+    listener
+        .wait_for_group(&ns, ip("239.11.1.1"), JOIN_TIMEOUT)
+        .unwrap();
     send("after-recreate");
+    // Interrupt once it has read all six.
+    ns.wait_for_udp("the 6 packets to be read", |m| Ok(m.in_datagrams >= 6))
+        .unwrap();
     listener.interrupt().unwrap();
     let done = listener.finish(WAIT).unwrap();
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
@@ -685,7 +709,7 @@ fn root_listen_survives_interface_flap_and_recreation() {
         done.stderr
     );
     assert!(states[4..].iter().all(|s| *s == "up"), "{states:?}");
-    let payloads: Vec<&str> = packets(&records)
+    let payloads: Vec<&str> = records_of(&records, "packet")
         .iter()
         .map(|p| p["payload"].as_str().unwrap())
         .collect();
@@ -713,10 +737,7 @@ fn root_listen_survives_interface_flap_and_recreation() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_records_reach_a_pipe_while_listening() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-    use std::sync::mpsc;
-
+    require_root!();
     let ns = Netns::new().unwrap();
     let mut cmd = ns.mcast();
     cmd.args([
@@ -729,25 +750,14 @@ fn root_records_reach_a_pipe_while_listening() {
         "--json",
         "-q",
     ]);
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
+    let mut listener = ns.spawn(cmd).unwrap();
+    let start = listener
+        .wait_for_line(Stream::Stdout, WAIT, |_| true)
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap()).is_err() {
-                break;
-            }
-        }
-    });
-    let start = rx.recv_timeout(WAIT).unwrap();
     assert!(start.contains("\"type\":\"start\""), "{start}");
-    while !ns.has_group(ip("239.13.1.1")).unwrap() {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    listener
+        .wait_for_group(&ns, ip("239.13.1.1"), JOIN_TIMEOUT)
+        .unwrap();
     for payload in ["first", "second"] {
         let mut send = ns.mcast();
         send.args([
@@ -763,24 +773,25 @@ fn root_records_reach_a_pipe_while_listening() {
         ]);
         assert_eq!(run_with_timeout(send, WAIT).unwrap().code(), Some(0));
         // The listener runs on for 20 s: only a prompt flush delivers this.
-        let line = rx.recv_timeout(Duration::from_secs(2)).unwrap();
+        let line = listener
+            .wait_for_line(Stream::Stdout, Duration::from_secs(2), |_| true)
+            .unwrap();
         assert!(
             line.contains(&format!("\"payload\":\"{payload}\"")),
             "{line}"
         );
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_lean_listen_skips_ttl_and_kernel_time_but_keeps_the_rest() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let done = five_test_packets(&ns, "239.1.4.1", &["--lean"]);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let records = json_lines(&done.stdout);
-    let pkts = packets(&records);
+    let pkts = records_of(&records, "packet");
     assert_eq!(pkts.len(), 5);
     for (i, p) in pkts.iter().enumerate() {
         assert_eq!(p["ttl"], Value::Null, "--lean asks for no TTL");
@@ -806,6 +817,7 @@ fn root_lean_listen_skips_ttl_and_kernel_time_but_keeps_the_rest() {
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_fast_stream_arrives_whole_while_the_listener_batches() {
+    require_root!();
     const N: u64 = 20_000;
     let ns = Netns::new().unwrap();
     let mut cmd = ns.mcast();
@@ -824,6 +836,7 @@ fn root_fast_stream_arrives_whole_while_the_listener_batches() {
     listener
         .wait_for_group(&ns, ip("239.1.4.2"), JOIN_TIMEOUT)
         .unwrap();
+    let mut sent_so_far = 0;
     for (count, rate) in [(N, "50000"), (1, "1")] {
         let mut send = ns.mcast();
         send.args([
@@ -841,15 +854,19 @@ fn root_fast_stream_arrives_whole_while_the_listener_batches() {
         ]);
         let sent = run_with_timeout(send, WAIT).unwrap();
         assert_eq!(sent.code(), Some(0), "{}", sent.stderr);
-        // The veth pair delivers synchronously; this only lets the
-        // listener drain its queue before the next step.
-        std::thread::sleep(Duration::from_millis(300));
+        // The veth pair delivers synchronously: go on once the listener
+        // has read (or the kernel dropped) every datagram sent so far.
+        sent_so_far += count;
+        ns.wait_for_udp("the listener to drain its queue", |m| {
+            Ok(m.in_datagrams + m.rcvbuf_errors >= sent_so_far)
+        })
+        .unwrap();
     }
     listener.interrupt().unwrap();
     let done = listener.finish(Duration::from_secs(20)).unwrap();
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let records = json_lines(&done.stdout);
-    let pkts = packets(&records);
+    let pkts = records_of(&records, "packet");
     let summary = records.last().unwrap();
     assert_eq!(summary["type"], "summary", "{summary}");
     let drops = summary["kernel_drops"].as_u64().unwrap();

@@ -1,31 +1,14 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `mcast sockopt` end to end. Setting options on an unbound socket sends
 //! nothing, so most of these run anywhere; joining sends IGMP/MLD reports,
 //! so tests with `--join` run in a private namespace as root.
 
-mod support;
-
 use std::io;
-use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use support::{run_with_timeout, Finished, Netns};
 
-const WAIT: Duration = Duration::from_secs(10);
-
-fn mcast() -> Command {
-    let mut cmd = Command::cargo_bin("mcast").unwrap();
-    cmd.env_remove("RUST_LOG").env("NO_COLOR", "1");
-    cmd
-}
-
-fn json_lines(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
+use crate::support::{
+    host_mcast as mcast, json_lines, records_of, run_with_timeout, Finished, Netns, WAIT,
+};
 
 /// The `sockopt` record for `option` on the `family` socket.
 fn option<'a>(records: &'a [Value], family: &str, option: &str) -> &'a Value {
@@ -228,10 +211,6 @@ fn sockopt_in(ns: &Netns, args: &[&str]) -> Finished {
     done
 }
 
-fn joins(records: &[Value]) -> Vec<&Value> {
-    records.iter().filter(|r| r["type"] == "join").collect()
-}
-
 #[test]
 #[ignore = "needs root: joins groups inside a private network namespace"]
 fn root_joining_a_group_twice_is_eaddrinuse() -> io::Result<()> {
@@ -261,8 +240,8 @@ fn root_joining_a_group_twice_is_eaddrinuse() -> io::Result<()> {
         "{}",
         done.stderr
     );
-    let records = json_lines(done.stdout.as_bytes());
-    let j = joins(&records);
+    let records = json_lines(&done.stdout);
+    let j = records_of(&records, "join");
     assert_eq!(j.len(), 2);
     assert_eq!(j[0]["call"], "MCAST_JOIN_GROUP");
     assert_eq!(j[0]["group"], "239.1.1.1");
@@ -296,8 +275,8 @@ fn root_ipv6_and_ssm_joins_succeed() -> io::Result<()> {
     );
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     assert!(done.stderr.is_empty(), "{}", done.stderr);
-    let records = json_lines(done.stdout.as_bytes());
-    let j = joins(&records);
+    let records = json_lines(&done.stdout);
+    let j = records_of(&records, "join");
     assert_eq!(j.len(), 2);
     let v4 = j.iter().find(|r| r["family"] == "IPv4").unwrap();
     assert_eq!(v4["call"], "MCAST_JOIN_SOURCE_GROUP");
@@ -341,7 +320,7 @@ fn root_ipv4_interface_set_by_index_reads_back_zero() -> io::Result<()> {
     ns.ip(&["link", "set", "nov4", "up"])?;
     let done = sockopt_in(&ns, &["-4", "--set", "if=nov4", "--format", "json"]);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
-    let records = json_lines(done.stdout.as_bytes());
+    let records = json_lines(&done.stdout);
     let mif = option(&records, "IPv4", "IP_MULTICAST_IF");
     // Accepted by index, but Linux can only read back an address.
     assert!(mif["set_error"].is_null());

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The Windows build, run under Wine inside a private network namespace,
 //! against the Linux build over the veth pair: both directions, IPv4 and
 //! IPv6, ASM and SSM, interfaces by name, index and address, `sockopt`,
@@ -9,17 +8,12 @@
 //! code follows the documentation and the test names the behaviour Wine
 //! could not confirm (see [`UNCONFIRMED`]), asserting what Wine does do.
 
-mod support;
-
 use std::net::IpAddr;
-use std::time::Duration;
 
 use serde_json::Value;
-use support::wine::Wine;
-use support::{run_with_timeout, Finished, Netns, JOIN_TIMEOUT};
 
-const WAIT: Duration = Duration::from_secs(60);
-const NEEDS: &str = "needs root, wine64 and MCAST_WINDOWS_EXE (built by .ci/run)";
+use crate::support::wine::{Wine, WINE_WAIT};
+use crate::support::{ip, json_lines, records_of, run_with_timeout, Finished, Netns};
 
 /// Behaviours Windows documents that Wine 8 does not provide; each is
 /// printed by the test that meets it.
@@ -43,20 +37,6 @@ const UNCONFIRMED: &[(&str, &str)] = &[
     ),
 ];
 
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap()
-}
-
-fn json_lines(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-fn packets(records: &[Value]) -> Vec<&Value> {
-    records.iter().filter(|r| r["type"] == "packet").collect()
-}
-
 /// Runs `listener` (already a full command) until it has joined `group`,
 /// then each sender to completion, then waits for the listener.
 fn exchange(
@@ -66,12 +46,12 @@ fn exchange(
     senders: Vec<std::process::Command>,
 ) -> Finished {
     let mut l = ns.spawn(listener).unwrap();
-    l.wait_for_group(ns, ip(group), WAIT).unwrap();
+    l.wait_for_group(ns, ip(group), WINE_WAIT).unwrap();
     for s in senders {
-        let done = run_with_timeout(s, WAIT).unwrap();
+        let done = run_with_timeout(s, WINE_WAIT).unwrap();
         assert_eq!(done.code(), Some(0), "sender: {}", done.stderr);
     }
-    let done = l.finish(WAIT).unwrap();
+    let done = l.finish(WINE_WAIT).unwrap();
     assert!(!done.timed_out, "listener hung: {}", done.stderr);
     done
 }
@@ -98,7 +78,7 @@ fn check_windows_records(done: &Finished, group: &str, source: &str, iface: &str
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let records = json_lines(&done.stdout);
     assert_eq!(records[0]["type"], "start", "{}", done.stdout);
-    let pkts = packets(&records);
+    let pkts = records_of(&records, "packet");
     assert_eq!(pkts.len(), 3, "{}", done.stdout);
     for (i, p) in pkts.iter().enumerate() {
         assert_eq!(p["group"], group, "{p}");
@@ -122,18 +102,19 @@ fn check_windows_records(done: &Finished, group: &str, source: &str, iface: &str
 #[test]
 #[ignore = "needs root, wine64 and MCAST_WINDOWS_EXE (built by .ci/run)"]
 fn root_wine_selftest_passes() {
-    let _ = NEEDS;
+    require_root!();
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
     let mut cmd = wine.mcast();
     cmd.args(["selftest", "-c", "3"]);
-    let done = run_with_timeout(cmd, WAIT).unwrap();
+    let done = run_with_timeout(cmd, WINE_WAIT).unwrap();
     assert_eq!(done.code(), Some(0), "{}\n{}", done.stdout, done.stderr);
 }
 
 #[test]
 #[ignore = "needs root, wine64 and MCAST_WINDOWS_EXE (built by .ci/run)"]
 fn root_wine_bad_input_exits_2_naming_the_value() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
     for (args, named) in [
@@ -147,7 +128,7 @@ fn root_wine_bad_input_exits_2_naming_the_value() {
     ] {
         let mut cmd = wine.mcast();
         cmd.args(args);
-        let done = run_with_timeout(cmd, WAIT).unwrap();
+        let done = run_with_timeout(cmd, WINE_WAIT).unwrap();
         assert_eq!(done.code(), Some(2), "{args:?}: {}", done.stderr);
         assert!(done.stderr.contains(named), "{args:?}: {}", done.stderr);
         assert!(!done.stderr.contains("panicked"), "{}", done.stderr);
@@ -163,13 +144,14 @@ fn root_wine_bad_input_exits_2_naming_the_value() {
 #[test]
 #[ignore = "needs root, wine64 and MCAST_WINDOWS_EXE (built by .ci/run)"]
 fn root_wine_sockopt_shows_windows_options() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
     let mut cmd = wine.mcast();
     cmd.args([
         "sockopt", "-4", "-i", "mc0", "--set", "ttl=5", "--format", "json",
     ]);
-    let done = run_with_timeout(cmd, WAIT).unwrap();
+    let done = run_with_timeout(cmd, WINE_WAIT).unwrap();
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let records = json_lines(&done.stdout);
     let rows: Vec<&Value> = records.iter().filter(|r| r["type"] == "sockopt").collect();
@@ -190,7 +172,7 @@ fn root_wine_sockopt_shows_windows_options() {
     assert_eq!(records[0]["os"], "windows");
     let mut text = wine.mcast();
     text.args(["sockopt"]);
-    let done = run_with_timeout(text, WAIT).unwrap();
+    let done = run_with_timeout(text, WINE_WAIT).unwrap();
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     for name in [
         "IP_MULTICAST_LOOP",
@@ -204,6 +186,7 @@ fn root_wine_sockopt_shows_windows_options() {
 #[test]
 #[ignore = "needs root, wine64 and MCAST_WINDOWS_EXE (built by .ci/run)"]
 fn root_wine_listener_hears_linux_ipv4_by_name_index_and_address() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
     let index = ns.ip(&["-o", "link", "show", "mc1"]).unwrap();
@@ -228,6 +211,7 @@ fn root_wine_listener_hears_linux_ipv4_by_name_index_and_address() {
 #[test]
 #[ignore = "needs root, wine64 and MCAST_WINDOWS_EXE (built by .ci/run)"]
 fn root_wine_listener_hears_linux_ipv6() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
     let mut listen = wine.mcast();
@@ -282,6 +266,7 @@ fn source_filters(ns: &Netns) -> Vec<(String, IpAddr, IpAddr)> {
 #[test]
 #[ignore = "needs root, wine64 and MCAST_WINDOWS_EXE (built by .ci/run)"]
 fn root_wine_ssm_v4_join_uses_microsofts_struct_order() {
+    require_root!();
     let ns = Netns::new().unwrap();
     ns.add_addr("mc0", "192.0.2.3/24").unwrap();
     let wine = Wine::new(&ns).unwrap();
@@ -298,7 +283,7 @@ fn root_wine_ssm_v4_join_uses_microsofts_struct_order() {
         "--json",
     ]);
     let mut l = ns.spawn(listen).unwrap();
-    l.wait_for_group(&ns, ip("232.7.7.7"), WAIT).unwrap();
+    l.wait_for_group(&ns, ip("232.7.7.7"), WINE_WAIT).unwrap();
     let filters = source_filters(&ns);
     let group = ip("232.7.7.7");
     let garbled = filters.contains(&("mc0".into(), group, ip("192.0.2.2")));
@@ -306,13 +291,15 @@ fn root_wine_ssm_v4_join_uses_microsofts_struct_order() {
     assert!(garbled || right, "unexpected source filters: {filters:?}");
     for src in ["192.0.2.3", "192.0.2.1"] {
         let sender = linux_sender(&ns, "232.7.7.7:5000", "mc0", &["--bind", src]);
-        let done = run_with_timeout(sender, WAIT).unwrap();
+        let done = run_with_timeout(sender, WINE_WAIT).unwrap();
         assert_eq!(done.code(), Some(0), "{}", done.stderr);
     }
-    let done = l.finish(WAIT).unwrap();
+    let done = l.finish(WINE_WAIT).unwrap();
     let records = json_lines(&done.stdout);
     assert!(
-        packets(&records).iter().all(|p| p["source"] == "192.0.2.1"),
+        records_of(&records, "packet")
+            .iter()
+            .all(|p| p["source"] == "192.0.2.1"),
         "a source the join did not name got through: {}",
         done.stdout
     );
@@ -320,7 +307,7 @@ fn root_wine_ssm_v4_join_uses_microsofts_struct_order() {
         check_windows_records(&done, "232.7.7.7", "192.0.2.1", "mc1");
     } else {
         assert_eq!(done.code(), Some(1), "{}", done.stderr);
-        assert!(packets(&records).is_empty());
+        assert!(records_of(&records, "packet").is_empty());
         say_unconfirmed("IP_ADD_SOURCE_MEMBERSHIP");
     }
 }
@@ -331,6 +318,7 @@ fn root_wine_ssm_v4_join_uses_microsofts_struct_order() {
 #[test]
 #[ignore = "needs root, wine64 and MCAST_WINDOWS_EXE (built by .ci/run)"]
 fn root_wine_ssm_v6_join_reports_what_wine_refuses() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
     let mut listen = wine.mcast();
@@ -345,7 +333,7 @@ fn root_wine_ssm_v6_join_reports_what_wine_refuses() {
         "5s",
         "--json",
     ]);
-    let done = run_with_timeout(listen, WAIT).unwrap();
+    let done = run_with_timeout(listen, WINE_WAIT).unwrap();
     if done.code() == Some(3) {
         assert!(
             done.stderr.contains("MCAST_JOIN_SOURCE_GROUP") || done.stderr.contains("joining"),
@@ -386,6 +374,7 @@ fn root_wine_ssm_v6_join_reports_what_wine_refuses() {
 #[test]
 #[ignore = "needs root, wine64 and MCAST_WINDOWS_EXE (built by .ci/run)"]
 fn root_linux_listener_hears_the_windows_sender() {
+    require_root!();
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
     for (target, group, source, listen_spec) in [
@@ -422,7 +411,7 @@ fn root_linux_listener_hears_the_windows_sender() {
         let done = exchange(&ns, listen, group, vec![send]);
         assert_eq!(done.code(), Some(0), "{}", done.stderr);
         let records = json_lines(&done.stdout);
-        let pkts = packets(&records);
+        let pkts = records_of(&records, "packet");
         assert_eq!(pkts.len(), 3, "{}", done.stdout);
         for (i, p) in pkts.iter().enumerate() {
             assert_eq!(p["group"], group);
@@ -435,5 +424,4 @@ fn root_linux_listener_hears_the_windows_sender() {
         let summary = records.last().unwrap();
         assert_eq!(summary["lost"], 0, "{summary}");
     }
-    let _ = JOIN_TIMEOUT;
 }

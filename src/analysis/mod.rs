@@ -6,15 +6,18 @@
 //! corruption, one-way latency and jitter; foreign streams only counts,
 //! bytes and rate, since their payload says nothing about order or time.
 //!
-//! Pure logic: no sockets and no I/O beyond rendering (see [`render`]).
+//! Pure logic: no sockets, no I/O and no rendering: it hands out facts
+//! (streams, totals, intervals, per-group tallies and join latency) that
+//! [`crate::record`] turns into records.
 //! Memory is bounded however long it runs and whatever arrives: each stream
 //! is fixed-size and there are at most `max_streams` of them; packets of
 //! streams beyond that are only counted (`overflow`), so a flood of
 //! spoofed sources cannot exhaust memory.
 
+pub mod groups;
 pub mod histogram;
-pub mod render;
 pub mod seq;
+pub mod verdict;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -24,8 +27,10 @@ use crate::config::Group;
 use crate::recv::Packet;
 use crate::testpacket::{self, TestHeader};
 
+pub use groups::{silent_groups, GroupRates, JoinLatency};
 pub use histogram::Histogram;
 pub use seq::{Arrival, SeqTracker};
+pub use verdict::{network_loss, Diagnostics, KernelView, Verdict};
 
 /// Default cap on streams. A test stream costs about 8 KiB, so the worst
 /// case is under 100 MB.
@@ -238,7 +243,8 @@ impl Stream {
     }
 }
 
-fn pct(part: u64, whole: u64) -> f64 {
+/// `part` in percent of `whole`; 0 when `whole` is 0.
+pub fn pct(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -474,15 +480,58 @@ impl Analyzer {
         views
     }
 
-    /// Starts a new stats interval.
-    fn take_interval(&mut self, now: Instant) {
+    /// The cap on streams analysed; packets beyond it are only counted.
+    pub fn max_streams(&self) -> usize {
+        self.max_streams
+    }
+
+    /// What changed since the previous interval (or since the analyzer was
+    /// made), per stream in [`Analyzer::streams`] order; starts a new
+    /// interval. Taking the facts is the only thing that resets them.
+    pub fn take_interval(&mut self, now: Instant) -> Interval {
+        let secs = now.saturating_duration_since(self.mark).as_secs_f64();
         self.mark = now;
-        for s in &mut self.streams {
-            s.mark_received = s.received;
-            s.mark_lost = s.lost();
-        }
+        let streams = self
+            .streams
+            .iter_mut()
+            .map(|s| {
+                let lost = s.lost();
+                let change = StreamInterval {
+                    received: s.received - s.mark_received,
+                    // Loss can shrink when late packets fill gaps: floor at 0.
+                    lost: s.test.is_some().then(|| lost.saturating_sub(s.mark_lost)),
+                };
+                s.mark_received = s.received;
+                s.mark_lost = lost;
+                change
+            })
+            .collect();
+        Interval { secs, streams }
     }
 }
 
+/// One stats interval: how long it was and what each stream did in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interval {
+    pub secs: f64,
+    /// In [`Analyzer::streams`] order.
+    pub streams: Vec<StreamInterval>,
+}
+
+impl Interval {
+    /// Packets per second over the interval; `None` for an empty one.
+    pub fn rate(&self, packets: u64) -> Option<f64> {
+        (self.secs > 0.0).then(|| packets as f64 / self.secs)
+    }
+}
+
+/// What one stream did in an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamInterval {
+    pub received: u64,
+    /// New sequence gaps; `None` for foreign streams.
+    pub lost: Option<u64>,
+}
+
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,13 +1,11 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use serde_json::Value;
-
 use super::*;
 use crate::testpacket;
 
 const T0: u64 = 1_800_000_000;
 
-fn groups() -> Vec<Group> {
+pub(crate) fn groups() -> Vec<Group> {
     vec![
         Group {
             addr: "239.1.1.1".parse().unwrap(),
@@ -27,13 +25,18 @@ fn at(ms: u64) -> SystemTime {
 }
 
 /// A test packet sent at `sent_ms`, received at `recv_ms`.
-fn test_buf(sender: u64, seq: u64, sent_ms: u64, len: usize) -> Vec<u8> {
+pub(crate) fn test_buf(sender: u64, seq: u64, sent_ms: u64, len: usize) -> Vec<u8> {
     let mut buf = vec![0u8; len];
     testpacket::write(&mut buf, sender, seq, at(sent_ms));
     buf
 }
 
-fn packet<'a>(buf: &'a [u8], group: Option<usize>, source: &str, recv_ms: u64) -> Packet<'a> {
+pub(crate) fn packet<'a>(
+    buf: &'a [u8],
+    group: Option<usize>,
+    source: &str,
+    recv_ms: u64,
+) -> Packet<'a> {
     Packet {
         time: at(recv_ms).duration_since(UNIX_EPOCH).unwrap(),
         kernel_time: true,
@@ -52,7 +55,7 @@ fn packet<'a>(buf: &'a [u8], group: Option<usize>, source: &str, recv_ms: u64) -
 
 /// Sends `seqs` from sender 1 to group 0, 1 ms apart, each arriving
 /// `delay_ms` later.
-fn feed(a: &mut Analyzer, seqs: impl IntoIterator<Item = u64>, delay_ms: u64) {
+pub(crate) fn feed(a: &mut Analyzer, seqs: impl IntoIterator<Item = u64>, delay_ms: u64) {
     for (i, seq) in seqs.into_iter().enumerate() {
         let buf = test_buf(1, seq, i as u64, 100);
         a.record(&packet(
@@ -165,7 +168,7 @@ fn stream_cap_counts_the_rest_as_overflow() {
     // Known streams keep being counted after the cap is reached.
     a.record(&packet(b"again", Some(0), "10.0.0.1:9", 2));
     assert_eq!(a.streams()[1].received, 2);
-    assert!(a.summary_text().contains("beyond the first 3"));
+    assert_eq!(a.max_streams(), 3);
 }
 
 #[test]
@@ -184,96 +187,39 @@ fn one_sender_on_two_groups_is_two_streams() {
 }
 
 #[test]
-fn summary_json_shape() {
-    let mut a = Analyzer::new(&groups());
-    feed(&mut a, [0, 1, 3], 2);
-    a.record(&packet(b"x", Some(1), "192.0.2.9:53", 5));
-    let v = a.summary_json();
-    assert_eq!(v["type"], "summary");
-    assert_eq!(v["packets"], 4);
-    assert_eq!(v["lost"], 1);
-    assert_eq!(v["loss_pct"], 25.0);
-    let streams = v["streams"].as_array().unwrap();
-    assert_eq!(streams.len(), 2);
-    let s = &streams[0];
-    assert_eq!(s["kind"], "test");
-    assert_eq!(s["group"], "239.1.1.1");
-    assert_eq!(s["sender"], "0000000000000001");
-    assert_eq!(s["source"], "192.0.2.1");
-    assert_eq!(
-        (s["received"].as_u64(), s["lost"].as_u64()),
-        (Some(3), Some(1))
-    );
-    assert_eq!(
-        (s["first_seq"].as_u64(), s["last_seq"].as_u64()),
-        (Some(0), Some(3))
-    );
-    assert_eq!(s["latency_clock"], "kernel");
-    for k in ["min_ms", "avg_ms", "p50_ms", "p99_ms", "max_ms"] {
-        let ms = s["latency"][k].as_f64().unwrap();
-        assert!((ms - 2.0).abs() < 0.05, "{k} {ms}");
-    }
-    assert_eq!(s["latency"]["jitter_ms"], 0.0);
-    assert_eq!(s["first_time"], "2027-01-15T08:00:00.002000000Z");
-    let f = &streams[1];
-    assert_eq!(f["kind"], "foreign");
-    assert_eq!(f["sender"], Value::Null);
-    assert_eq!(f["group"], "239.1.1.2");
-    assert!(f.get("lost").is_none() && f.get("latency").is_none());
-    // One JSON line.
-    assert!(!serde_json::to_string(&v).unwrap().contains('\n'));
-}
-
-#[test]
-fn stats_json_reports_intervals() {
+fn intervals_are_taken_and_reset() {
     let mut a = Analyzer::new(&groups());
     let start = Instant::now();
     feed(&mut a, [0, 1, 2, 5], 1);
-    let v = a.stats_json(start + Duration::from_secs(2));
-    assert_eq!(v["type"], "stats");
-    assert_eq!(v["streams"][0]["interval"]["received"], 4);
-    assert_eq!(v["streams"][0]["interval"]["lost"], 2);
-    let second = start + Duration::from_secs(3);
-    feed(&mut a, [6, 7], 1);
-    let v = a.stats_json(second);
-    assert_eq!(v["interval_s"], 1.0);
-    let i = &v["streams"][0]["interval"];
+    let first = a.take_interval(start + Duration::from_secs(2));
     assert_eq!(
-        (i["received"].as_u64(), i["lost"].as_u64()),
-        (Some(2), Some(0))
+        first.streams,
+        [StreamInterval {
+            received: 4,
+            lost: Some(2)
+        }]
     );
-    assert_eq!(i["rate_pps"], 2.0);
-    assert_eq!(v["streams"][0]["received"], 6, "totals stay cumulative");
+    feed(&mut a, [6, 7], 1);
+    let second = a.take_interval(start + Duration::from_secs(3));
+    assert_eq!(second.secs, 1.0);
+    assert_eq!(
+        second.streams,
+        [StreamInterval {
+            received: 2,
+            lost: Some(0)
+        }]
+    );
+    assert_eq!(second.rate(2), Some(2.0));
+    assert_eq!(a.streams()[0].received, 6, "totals stay cumulative");
+    let third = a.take_interval(start + Duration::from_secs(3));
+    assert_eq!(third.rate(0), None, "an empty interval has no rate");
 }
 
 #[test]
-fn summary_text_is_aligned_with_a_clock_note() {
-    let mut a = Analyzer::new(&groups());
-    feed(&mut a, 0..10, 3);
-    a.record(&packet(b"hi", None, "198.51.100.20:1234", 5));
-    let text = a.summary_text();
-    let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("11 packets from 2 streams"), "{text}");
-    assert!(lines[1].starts_with("GROUP"));
-    assert!(lines[1].contains("LATENCY MIN/AVG/P99") && lines[1].contains("JITTER"));
-    let row = lines[2];
-    assert!(row.starts_with("239.1.1.1:5000"), "{row}");
-    assert!(row.contains("192.0.2.1 #0000000000000001"));
-    assert!(row.contains("0 (0.00%)"));
-    assert!(row.contains("3.000/3.000/3.000 ms"), "{row}");
-    assert!(lines[3].starts_with("(no group)"));
-    // Right-aligned numbers end in the same column.
-    let received_end = lines[1].find("RECEIVED").unwrap() + "RECEIVED".len();
-    assert_eq!(&row[received_end - 2..received_end], "10");
-    assert!(lines[4].contains("synchronized"));
-}
-
-#[test]
-fn empty_analysis_renders() {
+fn empty_analysis() {
     let mut a = Analyzer::new(&groups());
     assert_eq!(a.loss_pct(), None);
-    assert_eq!(a.summary_json()["streams"], Value::Array(vec![]));
-    assert_eq!(a.stats_json(Instant::now())["packets"], 0);
-    assert_eq!(a.summary_text().lines().count(), 1);
+    assert_eq!(a.totals(), Totals::default());
+    assert!(a.take_interval(Instant::now()).streams.is_empty());
     assert_eq!(a.group_views()[0].loss_pct, None);
 }

@@ -6,20 +6,20 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::report::{self, Diagnostics, KernelView};
+use crate::analysis::{Diagnostics, GroupRates, KernelView, Verdict};
 use crate::config::{Group, JoinConfig, Ui};
 use crate::exit::Exit;
-use crate::output::phrases;
+use crate::output::{phrases, report};
+use crate::record::Summary;
 use crate::recv::{self, Packet, Receiver, Sink};
 
 /// How often the live view is refreshed unless `--stats-interval` says.
 const TICK: Duration = Duration::from_secs(1);
-/// Rows in the live view; beyond this the busiest groups are shown.
-const LIVE_ROWS: usize = 20;
 
 struct JoinSink {
     groups: Vec<Group>,
     diag: Diagnostics,
+    rates: GroupRates,
     quiet: bool,
     terminal: bool,
     /// Lines drawn last time, to redraw over them.
@@ -33,11 +33,11 @@ impl Sink for JoinSink {
     }
 
     fn tick(&mut self, now: Instant) -> io::Result<()> {
-        let rates = self.diag.counters.rates(now, self.diag.analyzer.tallies());
+        let rates = self.rates.rates(now, self.diag.analyzer.tallies());
         if self.quiet {
             return Ok(());
         }
-        let lines = self.table(&rates);
+        let lines = report::live_table(&self.groups, &self.diag.analyzer.group_views(), &rates);
         let mut err = io::stderr().lock();
         if self.terminal && self.drawn > 0 {
             // Up to the first line drawn last time, and clear below it.
@@ -54,59 +54,19 @@ impl Sink for JoinSink {
     }
 }
 
-impl JoinSink {
-    fn table(&self, rates: &[f64]) -> Vec<String> {
-        let views = self.diag.analyzer.group_views();
-        let mut order: Vec<usize> = (0..self.groups.len()).collect();
-        if order.len() > LIVE_ROWS {
-            // Busiest first, so a large join still shows what is flowing.
-            order.sort_by(|&a, &b| rates[b].total_cmp(&rates[a]).then(a.cmp(&b)));
-        }
-        let mut lines = vec![format!(
-            "{:<40} {:>9} {:>9} {:>8}  {:<40} {:>3}",
-            "GROUP", "PACKETS", "RATE/s", "LOSS", "LAST SOURCE", "TTL"
-        )];
-        for &i in order.iter().take(LIVE_ROWS) {
-            let v = &views[i];
-            let dash = || "-".to_string();
-            lines.push(format!(
-                "{:<40} {:>9} {:>9.1} {:>8}  {:<40} {:>3}",
-                self.groups[i].to_string(),
-                v.packets,
-                rates[i],
-                v.loss_pct.map_or_else(dash, |p| format!("{p:.1}%")),
-                v.last_source.map_or_else(dash, |a| a.to_string()),
-                v.last_ttl.map_or_else(dash, |t| t.to_string()),
-            ));
-        }
-        if self.groups.len() > LIVE_ROWS {
-            let receiving = views.iter().filter(|v| v.packets > 0).count();
-            lines.push(format!(
-                "... {} more groups; {receiving} of {} receiving, {:.1} packets/s in all",
-                self.groups.len() - LIVE_ROWS,
-                self.groups.len(),
-                rates.iter().sum::<f64>()
-            ));
-        }
-        lines
-    }
-}
-
 pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
     let mut rx = Receiver::for_config(recv_cfg)?;
     if !ui.quiet {
         eprintln!(
-            "joined {} {} {} ({}); Ctrl-C to leave",
-            phrases::plural(recv_cfg.groups.len(), "group"),
-            phrases::group_list(&recv_cfg.groups),
-            phrases::iface_text(recv_cfg.iface.as_ref()),
-            phrases::plural(rx.socket_count(), "socket")
+            "{}",
+            phrases::joined(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.socket_count())
         );
     }
     let mut sink = JoinSink {
         groups: recv_cfg.groups.clone(),
         diag: Diagnostics::new(&rx),
+        rates: GroupRates::new(recv_cfg.groups.len()),
         quiet: ui.quiet,
         terminal: io::stderr().is_terminal(),
         drawn: 0,
@@ -115,15 +75,13 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let outcome = recv::run(&mut rx, &recv_cfg.stop, Some(tick), &mut sink)?;
     let kernel = KernelView::read(&rx);
     rx.leave_all();
-    let (exit, why) = report::verdict(recv_cfg, &outcome, &sink.diag);
+    let verdict = Verdict::of(recv_cfg, &outcome, &sink.diag.analyzer);
     if !ui.quiet {
-        eprint!(
-            "{}",
-            report::summary_text(&sink.diag, &rx, &outcome, kernel)
-        );
-        if let Some(why) = why {
-            eprintln!("mcast: check failed: {why}");
+        let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict);
+        eprint!("{}", report::summary_text(&summary));
+        if verdict != Verdict::Met {
+            eprintln!("mcast: check failed: {verdict}");
         }
     }
-    Ok(exit)
+    Ok(verdict.exit())
 }

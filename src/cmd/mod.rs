@@ -3,7 +3,6 @@
 
 pub mod join;
 pub mod listen;
-pub mod report;
 pub mod selftest;
 pub mod send;
 pub mod sockopt;

@@ -2,20 +2,28 @@
 //! packets with TTL 0 over loopback and receives them, so nothing leaves
 //! the host whatever its routes say.
 
-use std::time::SystemTime;
-
 use anyhow::{Context, Result};
 
+use crate::analysis::JoinLatency;
 use crate::config::{SelftestConfig, StopRule, Ui};
 use crate::exit::Exit;
-use crate::platform::{self, Family};
-use crate::recv::counters::Counters;
+use crate::platform::Family;
 use crate::recv::{self, Packet, Receiver, Sink};
+use crate::send::{Content, Limit, Schedule, Sender, SenderSetup};
 use crate::testpacket;
 use crate::usage;
 
+/// Receive buffer to ask for: every test packet is sent before any is
+/// read, so it must hold them all. On Linux this holds about 2,500 (each
+/// costs the kernel some 800 B), far more than the default 20.
+const RCVBUF: usize = 1 << 20;
+/// Test packet size: the header and a little padding to check.
+const SIZE: usize = 64;
+/// The sender id the self-test's packets carry.
+const SENDER: u64 = 0x5e1f_7e57;
+
 struct Check {
-    counters: Counters,
+    counters: JoinLatency,
     intact: u64,
 }
 
@@ -38,24 +46,29 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
         .ok_or_else(|| {
             usage!("no loopback interface with an IPv4 address; the self-test needs one")
         })?;
-    let lo_addr = lo.first_v4().unwrap_or(std::net::Ipv4Addr::LOCALHOST);
-    let mut rx = Receiver::open(std::slice::from_ref(&cfg.group), Some(&lo), 1 << 20, false)?;
-    let sock = platform::open_sender(Family::V4, None).context("opening the sending socket")?;
-    // TTL 0: delivered to this host's sockets, never put on a wire.
-    sock.set_multicast_ttl_v4(0).context("setting TTL 0")?;
-    sock.set_multicast_loop_v4(true)
-        .context("turning loopback on")?;
-    platform::set_multicast_iface(&sock, Family::V4, lo.index, Some(lo_addr))
-        .with_context(|| format!("choosing {lo} for outgoing multicast"))?;
-    let to = cfg.group.socket_addr().into();
-    let mut buf = vec![0u8; 64];
-    for seq in 0..cfg.count {
-        testpacket::write(&mut buf, 0x5e1f_7e57, seq, SystemTime::now());
-        sock.send_to(&buf, &to)
-            .with_context(|| format!("sending to {} on {lo}", cfg.group))?;
-    }
+    let mut rx = Receiver::open(std::slice::from_ref(&cfg.group), Some(&lo), RCVBUF, false)?;
+    let mut tx = Sender::open(&SenderSetup {
+        family: Family::V4,
+        iface: Some(&lo),
+        bind: None,
+        // TTL 0: delivered to this host's sockets, never put on a wire.
+        ttl: Some(0),
+        loopback: Some(true),
+    })?;
+    let sending = || format!("sending to {} on {lo}", cfg.group);
+    tx.aim(&[cfg.group.socket_addr()]).with_context(sending)?;
+    let content = Content::Test {
+        size: SIZE,
+        sender: SENDER,
+    };
+    let limit = Limit {
+        count: Some(cfg.count),
+        duration: None,
+    };
+    tx.run(&content, Schedule::ASAP, &limit)
+        .map_err(|r| anyhow::Error::new(r.error).context(sending()))?;
     let mut check = Check {
-        counters: Counters::new(&rx),
+        counters: JoinLatency::new(&rx),
         intact: 0,
     };
     let rule = StopRule {

@@ -6,12 +6,12 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use serde_json::json;
 
 use crate::config::{SockoptConfig, TableFormat, Ui};
 use crate::exit::Exit;
-use crate::output::json as jsonl;
+use crate::output::json::write_record;
 use crate::platform::Family;
+use crate::record::{sockopt_records, Start};
 use crate::sockopt::{self, Section};
 
 pub fn run(cfg: SockoptConfig, _ui: Ui) -> Result<Exit> {
@@ -51,19 +51,10 @@ pub fn run(cfg: SockoptConfig, _ui: Ui) -> Result<Exit> {
             }
         }
         TableFormat::Json => {
-            let start = json!({
-                "type": "start",
-                "schema": jsonl::SCHEMA,
-                "mcast": env!("CARGO_PKG_VERSION"),
-                "command": "sockopt",
-                "os": std::env::consts::OS,
-                "families": families.iter().map(|f| f.name()).collect::<Vec<_>>(),
-                "iface": cfg.iface.as_ref().map(|i| i.name.clone()),
-            });
-            jsonl::write_record(&mut out, &start)?;
+            write_record(&mut out, &Start::sockopt(&families, cfg.iface.as_ref()))?;
             for section in &sections {
-                for record in sockopt::render_json(section) {
-                    jsonl::write_record(&mut out, &record)?;
+                for record in sockopt_records(section) {
+                    write_record(&mut out, &record)?;
                 }
             }
         }

@@ -3,9 +3,18 @@
 use std::io::{self, Write};
 
 use super::text::write_prefix;
-use super::IfNames;
+use super::{IfNames, Labels, Render};
 use crate::config::Group;
 use crate::recv::Packet;
+
+/// A header line and a hexdump per packet.
+pub struct Hex;
+
+impl<W: Write> Render<W> for Hex {
+    fn packet(&self, out: &mut W, p: &Packet<'_>, labels: &mut Labels) -> io::Result<()> {
+        write_packet(out, p, &labels.groups, &mut labels.names)
+    }
+}
 
 pub fn write_packet(
     out: &mut impl Write,

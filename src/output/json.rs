@@ -1,19 +1,47 @@
 //! JSON Lines. Every line is one object with a `"type"`; the schema is
 //! documented in README.md and versioned by `SCHEMA` in the `start` record.
 //! Packet records are written by hand into the output buffer (no
-//! allocation, no serde tree per packet); rarer records use serde_json.
+//! allocation, no serde tree per packet); the other records are the types
+//! of [`crate::record`], serialized by serde.
 
 use std::io::{self, Write};
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::{group_addr, write_ip, write_num, write_sender, IfNames, Stamp};
+use super::{group_addr, write_ip, write_num, write_sender, IfNames, Labels, Render, Stamp};
 use crate::config::Group;
+use crate::record::{IfaceChange, Start, Stats, Summary};
 use crate::recv::Packet;
 
-/// Bumped when a field changes meaning or disappears; adding fields is not
-/// a breaking change.
-pub const SCHEMA: u32 = 1;
+pub use crate::record::SCHEMA;
+
+/// JSON Lines: every record on stdout.
+pub struct Json;
+
+impl<W: Write> Render<W> for Json {
+    fn start(&self, out: &mut W, start: &Start<'_>, _terminal: bool) -> io::Result<()> {
+        write_record(out, start)
+    }
+
+    fn packet(&self, out: &mut W, p: &Packet<'_>, labels: &mut Labels) -> io::Result<()> {
+        write_packet(out, p, &labels.groups, &mut labels.names)
+    }
+
+    /// Scripts reading JSON see interface changes in the stream itself, at once.
+    fn iface(&self, out: &mut W, change: &IfaceChange<'_>) -> io::Result<()> {
+        write_record(out, change)?;
+        out.flush()
+    }
+
+    fn stats(&self, out: &mut W, _log: &mut dyn Write, stats: &Stats<'_>) -> io::Result<()> {
+        write_record(out, stats)
+    }
+
+    fn summary(&self, out: &mut W, _log: &mut dyn Write, summary: &Summary<'_>) -> io::Result<()> {
+        write_record(out, summary)?;
+        out.flush()
+    }
+}
 
 /// Payloads longer than this are cut in records (`payload_truncated`).
 pub const MAX_PAYLOAD: usize = 4096;
@@ -106,16 +134,8 @@ pub fn write_hex(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-pub fn group_json(g: &Group) -> Value {
-    json!({
-        "group": g.addr.to_string(),
-        "port": g.port,
-        "source": g.source.map(|s| s.to_string()),
-    })
-}
-
 /// Writes one record followed by a newline.
-pub fn write_record(out: &mut impl Write, record: &Value) -> io::Result<()> {
+pub fn write_record(out: &mut impl Write, record: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, record)?;
     out.write_all(b"\n")
 }
@@ -124,6 +144,7 @@ pub fn write_record(out: &mut impl Write, record: &Value) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::testpacket::{self, TestHeader};
+    use serde_json::Value;
     use std::time::{Duration, UNIX_EPOCH};
 
     fn packet<'a>(payload: &'a [u8], test: Option<TestHeader>) -> Packet<'a> {

@@ -1,20 +1,94 @@
-//! Renderers: packet events in, records out. Nothing from the network
-//! reaches the terminal unescaped, and nothing here allocates per packet.
+//! Renderers: packet events and [`crate::record`]s in, lines out. Nothing
+//! from the network reaches the terminal unescaped, and nothing here
+//! allocates per packet.
+//!
+//! [`Render`] is `listen`'s output format, chosen once per run
+//! ([`renderer`]): text, JSON Lines, hex, raw or none.
 
 pub mod hex;
 pub mod json;
 pub mod phrases;
+pub mod report;
 pub mod text;
 
 use std::collections::HashMap;
-use std::io::{self, Cursor, Write};
+use std::io::{self, Write};
 use std::net::IpAddr;
-use std::time::{Duration, SystemTime};
 
-use crate::config::Iface;
-use crate::config::IfaceTable;
+use crate::config::{Group, Iface, IfaceTable, ListenFormat};
 use crate::platform;
+use crate::record::{IfaceChange, Start, Stats, Summary};
 use crate::recv::Packet;
+
+pub use crate::record::Stamp;
+
+/// One output format of `listen`. Packets and records go to `out`
+/// (stdout, buffered); the human formats write their reports (`stats`,
+/// `summary`) to `log` instead (stderr, or nothing with `--quiet`), which is
+/// what the provided methods do: only JSON Lines overrides them.
+pub trait Render<W: Write> {
+    /// Before the first packet: the `start` record, or a header for a
+    /// terminal.
+    fn start(&self, _out: &mut W, _start: &Start<'_>, _terminal: bool) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// One packet: the hot path. Writes without allocating.
+    fn packet(&self, out: &mut W, p: &Packet<'_>, labels: &mut Labels) -> io::Result<()>;
+
+    /// The joined interface changed (the receive loop also logs it).
+    fn iface(&self, _out: &mut W, _change: &IfaceChange<'_>) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// `--stats-interval`: the stream table.
+    fn stats(&self, _out: &mut W, log: &mut dyn Write, stats: &Stats<'_>) -> io::Result<()> {
+        log.write_all(report::stats_text(stats).as_bytes())
+    }
+
+    /// The last word: packets first, then the summary.
+    fn summary(&self, out: &mut W, log: &mut dyn Write, summary: &Summary<'_>) -> io::Result<()> {
+        out.flush()?;
+        log.write_all(report::summary_text(summary).as_bytes())
+    }
+}
+
+/// The renderer for `format`, chosen once per run.
+pub fn renderer<W: Write>(format: ListenFormat) -> Box<dyn Render<W>> {
+    match format {
+        ListenFormat::Text => Box::new(text::Text),
+        ListenFormat::Json => Box::new(json::Json),
+        ListenFormat::Hex => Box::new(hex::Hex),
+        ListenFormat::Raw => Box::new(Raw),
+        ListenFormat::None => Box::new(Silent),
+    }
+}
+
+/// `--format raw`: payloads only, back to back.
+pub struct Raw;
+
+impl<W: Write> Render<W> for Raw {
+    fn packet(&self, out: &mut W, p: &Packet<'_>, _: &mut Labels) -> io::Result<()> {
+        out.write_all(p.payload)
+    }
+}
+
+/// `--format none`: no packets, only the reports.
+pub struct Silent;
+
+impl<W: Write> Render<W> for Silent {
+    fn packet(&self, _: &mut W, _: &Packet<'_>, _: &mut Labels) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What packets are labelled with: the configured groups their `group`
+/// indexes, and interface names.
+#[derive(Debug, Default)]
+pub struct Labels {
+    pub groups: Vec<Group>,
+    pub names: IfNames,
+}
 
 /// Interface names by index, loaded once; an index that appears later
 /// (an interface created after start) is looked up once and remembered.
@@ -48,70 +122,6 @@ impl IfNames {
                 )
             })
             .as_str()
-    }
-}
-
-/// A fixed-size text buffer for timestamps, so formatting one costs no
-/// allocation.
-pub struct Stamp {
-    buf: [u8; 40],
-    len: usize,
-}
-
-thread_local! {
-    /// The date and time of day of the last second formatted: packets come
-    /// many per second, and formatting a calendar date is the slow part.
-    // Clippy for x86_64-pc-windows-gnu asks for `const` that is there.
-    #[allow(clippy::missing_const_for_thread_local)]
-    static SECOND: std::cell::Cell<(u64, [u8; 20])> = const { std::cell::Cell::new((u64::MAX, [0; 20])) };
-}
-
-impl Stamp {
-    /// RFC 3339 in UTC with nanoseconds: `2026-11-22T02:17:01.123456789Z`,
-    /// for a time since the Unix epoch (see [`crate::clock`]).
-    pub fn rfc3339(since: Duration) -> Self {
-        let mut buf = [0u8; 40];
-        let Some(t) = SystemTime::UNIX_EPOCH.checked_add(since) else {
-            return Self::slow(SystemTime::UNIX_EPOCH);
-        };
-        let secs = since.as_secs();
-        let (cached, mut prefix) = SECOND.get();
-        if cached != secs {
-            // `YYYY-MM-DDTHH:MM:SSZ` -> keep the first 19 bytes, add '.'.
-            let mut cur = Cursor::new(&mut prefix[..]);
-            let _ = write!(cur, "{}", humantime::format_rfc3339_seconds(t));
-            if cur.position() != 20 {
-                return Self::slow(t);
-            }
-            prefix[19] = b'.';
-            SECOND.set((secs, prefix));
-        }
-        buf[..20].copy_from_slice(&prefix);
-        let mut nanos = since.subsec_nanos();
-        for i in (20..29).rev() {
-            buf[i] = b'0' + (nanos % 10) as u8;
-            nanos /= 10;
-        }
-        buf[29] = b'Z';
-        Self { buf, len: 30 }
-    }
-
-    /// Not the usual 20-byte date: let humantime format it whole.
-    fn slow(t: SystemTime) -> Self {
-        let mut buf = [0u8; 40];
-        let mut cur = Cursor::new(&mut buf[..]);
-        let _ = write!(cur, "{}", humantime::format_rfc3339_nanos(t));
-        let len = cur.position() as usize;
-        Self { buf, len }
-    }
-
-    pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
-
-    /// `02:17:01.123456`: time of day with microseconds, for text output.
-    pub fn time_of_day(&self) -> &str {
-        self.as_str().get(11..26).unwrap_or("")
     }
 }
 
@@ -157,25 +167,6 @@ pub fn write_ip(out: &mut impl Write, ip: IpAddr) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, UNIX_EPOCH};
-
-    #[test]
-    fn cached_stamps_match_humantime() {
-        for ns in [
-            0u64,
-            1,
-            999_999_999,
-            1_000_000_000,
-            1_795_000_000_123_456_789,
-            1_795_000_001_000_000_007,
-        ] {
-            let t = UNIX_EPOCH + Duration::from_nanos(ns);
-            assert_eq!(
-                Stamp::rfc3339(Duration::from_nanos(ns)).as_str(),
-                humantime::format_rfc3339_nanos(t).to_string()
-            );
-        }
-    }
 
     #[test]
     fn fast_writers_match_display() {
@@ -196,13 +187,6 @@ mod tests {
             write_sender(&mut out, n).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), format!("{n:016x}"));
         }
-    }
-
-    #[test]
-    fn stamps() {
-        let s = Stamp::rfc3339(Duration::new(1_795_000_000, 123_456_789));
-        assert_eq!(s.as_str(), "2026-11-18T11:06:40.123456789Z");
-        assert_eq!(s.time_of_day(), "11:06:40.123456");
     }
 
     #[test]

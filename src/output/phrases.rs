@@ -34,6 +34,28 @@ pub fn iface_text(iface: Option<&Iface>) -> String {
     format!("on {}", iface_name(iface))
 }
 
+/// `listen`'s first line on stderr.
+pub fn listening(groups: &[Group], iface: Option<&Iface>, rcvbuf: usize) -> String {
+    format!(
+        "listening for {} {} {} (receive buffer {} KiB)",
+        plural(groups.len(), "group"),
+        group_list(groups),
+        iface_text(iface),
+        rcvbuf / 1024
+    )
+}
+
+/// `join`'s first line on stderr.
+pub fn joined(groups: &[Group], iface: Option<&Iface>, sockets: usize) -> String {
+    format!(
+        "joined {} {} {} ({}); Ctrl-C to leave",
+        plural(groups.len(), "group"),
+        group_list(groups),
+        iface_text(iface),
+        plural(sockets, "socket")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,10 +2,27 @@
 
 use std::io::{self, Write};
 
-use super::{group_addr, write_sender, IfNames, Stamp};
+use super::{group_addr, write_sender, IfNames, Labels, Render, Stamp};
 use crate::config::Group;
 use crate::escape::write_escaped;
+use crate::record::Start;
 use crate::recv::Packet;
+
+/// Aligned lines, with a header on a terminal.
+pub struct Text;
+
+impl<W: Write> Render<W> for Text {
+    fn start(&self, out: &mut W, _start: &Start<'_>, terminal: bool) -> io::Result<()> {
+        if terminal {
+            out.write_all(HEADER.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn packet(&self, out: &mut W, p: &Packet<'_>, labels: &mut Labels) -> io::Result<()> {
+        write_packet(out, p, &labels.groups, &mut labels.names)
+    }
+}
 
 /// Payload bytes shown per line; the rest is marked with `...`.
 const SHOWN: usize = 64;

@@ -2,7 +2,6 @@
 //! sockets, joins the groups, and turns datagrams into [`Packet`] events for
 //! a [`Sink`], flushing it whenever nothing more is queued.
 
-pub mod counters;
 mod nap;
 mod sockets;
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 use super::{errno_text, Section};
 use crate::config::IfaceTable;
@@ -106,41 +106,11 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// JSON Lines records for one family: one `sockopt` per row, then one
-/// `join` per group.
+/// One family's records as JSON values (the records themselves are
+/// [`crate::record::sockopt_records`]).
 pub fn render_json(section: &Section) -> Vec<Json> {
-    let family = section.family.name();
-    let mut out: Vec<Json> = section
-        .rows
+    crate::record::sockopt_records(section)
         .iter()
-        .map(|r| {
-            json!({
-                "type": "sockopt",
-                "family": family,
-                "option": r.row.name(),
-                "level": r.row.level.name,
-                "value": r.value.as_ref().ok().map(|v| v.to_json()),
-                "requested": r.request.as_ref().map(|q| q.value.clone()),
-                "requested_by": r.request.as_ref().map(|q| q.origin.unwrap_or("--set")),
-                "default": r.default.to_json(),
-                "default_sysctl": r.row.default.sysctl(),
-                "set_error": r.set_error.as_ref().map(errno_text),
-                "get_error": r.value.as_ref().err().map(errno_text),
-                "notes": r.notes(),
-            })
-        })
-        .collect();
-    out.extend(section.joins.iter().map(|j| {
-        json!({
-            "type": "join",
-            "family": family,
-            "call": j.call(),
-            "group": j.group.to_string(),
-            "source": j.source.map(|s| s.to_string()),
-            "iface": j.iface.as_ref().map(|i| i.name.clone()),
-            "ifindex": j.iface.as_ref().map_or(0, |i| i.index),
-            "error": j.error.as_ref().map(errno_text),
-        })
-    }));
-    out
+        .map(|r| serde_json::to_value(r).unwrap_or(Json::Null))
+        .collect()
 }

@@ -173,10 +173,6 @@ pub struct RelayRunning {
 }
 
 impl RelayRunning {
-    pub fn id(&self) -> u32 {
-        self.running.id()
-    }
-
     /// Waits for the relay to stop by itself and returns its counts.
     pub fn finish(mut self) -> io::Result<RelayReport> {
         let done = self.running.finish(self.limit)?;
@@ -278,14 +274,26 @@ pub fn process_state(pid: u32) -> io::Result<char> {
 /// `/proc/net/udp`, per namespace). Read it while the socket is still open.
 pub fn udp_drops(ns: &Netns) -> io::Result<u64> {
     let table = run(ns.command("cat").arg("/proc/net/udp"))?;
-    Ok(parse_udp_drops(&table))
+    Ok(parse_udp_drops(&table, None))
 }
 
-/// Sums the `drops` column of a `/proc/net/udp` listing.
-pub fn parse_udp_drops(table: &str) -> u64 {
+/// As [`udp_drops`], for the sockets bound to local `port` only.
+pub fn udp_drops_on_port(ns: &Netns, port: u16) -> io::Result<u64> {
+    let table = run(ns.command("cat").arg("/proc/net/udp"))?;
+    Ok(parse_udp_drops(&table, Some(port)))
+}
+
+/// Sums the `drops` column of a `/proc/net/udp` listing, over the sockets
+/// bound to local `port` (`ADDR:PORT` in hex) or over all of them.
+pub fn parse_udp_drops(table: &str, port: Option<u16>) -> u64 {
+    let wanted = port.map(|p| format!(":{p:04X}"));
     table
         .lines()
         .skip(1)
+        .filter(|l| {
+            let local = l.split_whitespace().nth(1).unwrap_or_default();
+            wanted.as_deref().is_none_or(|w| local.ends_with(w))
+        })
         .filter_map(|l| l.split_whitespace().last()?.parse::<u64>().ok())
         .sum()
 }

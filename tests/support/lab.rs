@@ -24,10 +24,9 @@
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{link, run, Netns, Running};
+use super::{link, run, wait_until, Netns, Running, JOIN_TIMEOUT};
 
 /// How long lab helpers wait for something that normally takes
 /// milliseconds (a daemon's start, a capture's first packet).
@@ -64,8 +63,10 @@ impl TwoHosts {
     pub const A_DEV: &'static str = "a0";
     pub const B_DEV: &'static str = "b0";
     pub const A_V4: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
+    #[allow(dead_code)]
     pub const B_V4: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 2);
     pub const A_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
+    #[allow(dead_code)]
     pub const B_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2);
 
     /// A: 192.0.2.1/24, 2001:db8::1/64 on a0; B: 192.0.2.2/24,
@@ -130,24 +131,31 @@ pub struct Mfc {
 pub struct Routed {
     smcrouted: Running,
     /// smcroute.conf, its pid file and IPC socket.
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
     pub a: Netns,
     pub r: Netns,
     pub b: Netns,
 }
 
 impl Routed {
+    // Every address of the topology is named; tests use some.
     pub const A_DEV: &'static str = "a0";
     pub const B_DEV: &'static str = "b0";
     pub const R_A_DEV: &'static str = "ra";
     pub const R_B_DEV: &'static str = "rb";
     pub const A_V4: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
+    #[allow(dead_code)]
     pub const R_A_V4: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 1);
+    #[allow(dead_code)]
     pub const R_B_V4: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 1);
+    #[allow(dead_code)]
     pub const B_V4: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 2);
     pub const A_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, 2);
+    #[allow(dead_code)]
     pub const R_A_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, 1);
+    #[allow(dead_code)]
     pub const R_B_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 2, 0, 0, 0, 0, 1);
+    #[allow(dead_code)]
     pub const B_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 2, 0, 0, 0, 0, 2);
     /// smcroute's `ttl-threshold` on both router interfaces: a packet is
     /// forwarded only when its TTL is above it (then leaves with TTL - 1).
@@ -192,25 +200,12 @@ impl Routed {
             .arg(&sock);
         let mut smcrouted = r.spawn(cmd)?;
         // The pid file is written once the whole config is applied.
-        let ready = wait_until("smcrouted to start", LAB_TIMEOUT, || {
-            if pid.exists() {
-                return Ok(true);
-            }
-            if exited(&mut smcrouted)? {
-                return Err(io::Error::other("smcrouted exited"));
-            }
-            Ok(false)
-        });
-        if let Err(e) = ready {
-            let done = smcrouted.finish(Duration::ZERO)?;
-            return Err(io::Error::other(format!(
-                "{e}; smcrouted ({}) said:\n{}",
-                done.status, done.stderr
-            )));
-        }
+        smcrouted.wait_for("smcrouted to write its pid file", LAB_TIMEOUT, || {
+            Ok(pid.exists())
+        })?;
         Ok(Self {
             smcrouted,
-            dir,
+            _dir: dir,
             a,
             r,
             b,
@@ -402,11 +397,6 @@ pub fn parse_igmp6_users(text: &str, group: IpAddr) -> u32 {
         .sum()
 }
 
-/// True once `child` has exited.
-pub fn exited(child: &mut Running) -> io::Result<bool> {
-    Ok(child.child.try_wait()?.is_some())
-}
-
 /// Waits until `child` (a `listen` or `join`) holds `group` on `dev` in
 /// `ns`, failing early, with its output, if it exits first.
 pub fn wait_for_membership(
@@ -416,7 +406,7 @@ pub fn wait_for_membership(
     group: IpAddr,
 ) -> io::Result<()> {
     let what = format!("{group} to be joined on {dev}");
-    wait_for_join(child, &what, || has_membership(ns, dev, group))
+    child.wait_for(&what, JOIN_TIMEOUT, || has_membership(ns, dev, group))
 }
 
 /// Waits until `users` sockets in `ns` hold `group` (on any interfaces),
@@ -429,53 +419,7 @@ pub fn wait_for_users(
     users: u32,
 ) -> io::Result<()> {
     let what = format!("{users} sockets to hold {group}");
-    wait_for_join(child, &what, || Ok(group_users(ns, group)? >= users))
-}
-
-fn wait_for_join(
-    child: &mut Running,
-    what: &str,
-    mut joined: impl FnMut() -> io::Result<bool>,
-) -> io::Result<()> {
-    let mut gone = false;
-    let waited = wait_until(what, super::JOIN_TIMEOUT, || {
-        gone = exited(child)?;
-        Ok(gone || joined()?)
-    });
-    if waited.is_ok() && !gone {
-        return Ok(());
-    }
-    let why = match waited {
-        Err(e) => e.to_string(),
-        Ok(()) => format!("exited before {what}"),
-    };
-    let done = child.finish(Duration::ZERO)?;
-    Err(io::Error::other(format!(
-        "{why} ({})\nstdout:\n{}\nstderr:\n{}",
-        done.status, done.stdout, done.stderr
-    )))
-}
-
-/// Polls `ready` every 20 ms until it says true, failing after `timeout`
-/// with "timed out waiting for WHAT" (or at once with `ready`'s error).
-pub fn wait_until(
-    what: &str,
-    timeout: Duration,
-    mut ready: impl FnMut() -> io::Result<bool>,
-) -> io::Result<()> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if ready()? {
-            return Ok(());
-        }
-        if Instant::now() >= deadline {
-            return Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                format!("timed out after {timeout:?} waiting for {what}"),
-            ));
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
+    child.wait_for(&what, JOIN_TIMEOUT, || Ok(group_users(ns, group)? >= users))
 }
 
 /// tcpdump on one interface of a lab host, writing every frame (or those
@@ -514,22 +458,9 @@ impl<'a> Capture<'a> {
         .arg(&path)
         .args(filter);
         let mut tcpdump = ns.spawn(cmd)?;
-        let started = wait_until("tcpdump to start", LAB_TIMEOUT, || {
-            if path.exists() {
-                return Ok(true);
-            }
-            if exited(&mut tcpdump)? {
-                return Err(io::Error::other("tcpdump exited"));
-            }
-            Ok(false)
-        });
-        if let Err(e) = started {
-            let done = tcpdump.finish(Duration::ZERO)?;
-            return Err(io::Error::other(format!(
-                "{e}; tcpdump ({}) said: {}",
-                done.status, done.stderr
-            )));
-        }
+        tcpdump.wait_for("tcpdump to create its file", LAB_TIMEOUT, || {
+            Ok(path.exists())
+        })?;
         Ok(Self {
             tcpdump,
             ns,

@@ -19,6 +19,10 @@ use std::time::Duration;
 
 use super::{run, run_with_timeout, Netns};
 
+/// Deadline for one run under Wine, and for a Windows listener's join:
+/// Wine takes seconds to start a program.
+pub const WINE_WAIT: Duration = Duration::from_secs(60);
+
 /// The Windows `mcast.exe` under test; panics with how to get one.
 pub fn exe() -> PathBuf {
     let exe = std::env::var_os("MCAST_WINDOWS_EXE")

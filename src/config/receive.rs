@@ -1,0 +1,140 @@
+//! What `join` and `listen` share: groups to receive, how to stop, the
+//! receive buffer and the loss check.
+
+use std::time::Duration;
+
+use anyhow::Result;
+
+use super::{Group, Iface, IfaceTable};
+use crate::cli;
+use crate::usage;
+
+/// When a receiving command stops and what counts as success.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StopRule {
+    /// Stop after this many packets.
+    pub count: Option<u64>,
+    /// Deadline for `count` (1 when not given): failing it is exit 1.
+    pub timeout: Option<Duration>,
+    /// Stop after this long; not a failure.
+    pub duration: Option<Duration>,
+}
+
+impl StopRule {
+    /// Packets needed for success when a timeout makes this a check.
+    pub fn required(&self) -> Option<u64> {
+        self.timeout.map(|_| self.count.unwrap_or(1))
+    }
+}
+
+/// Groups to receive and how to stop: what `join` and `listen` share.
+#[derive(Debug, Clone)]
+pub struct ReceiveConfig {
+    pub groups: Vec<Group>,
+    pub iface: Option<Iface>,
+    pub stop: StopRule,
+    /// Interfaces known at start, to name arrival interfaces.
+    pub ifaces: IfaceTable,
+    /// Receive buffer to ask the kernel for, per socket.
+    pub rcvbuf: usize,
+    /// `--lean`: no TTL or kernel timestamp per packet.
+    pub lean: bool,
+    /// Periodic per-stream statistics.
+    pub stats_interval: Option<Duration>,
+    /// Loss above this percentage makes the run fail (exit 1).
+    pub max_loss: Option<f64>,
+}
+
+pub(super) fn receive(
+    groups_args: &cli::GroupArgs,
+    args: &cli::ReceiveArgs,
+) -> Result<ReceiveConfig> {
+    let groups = super::groups(groups_args)?;
+    let ifaces = IfaceTable::load()?;
+    let iface = super::iface(groups_args.iface.as_deref(), &ifaces)?;
+    if args.count == Some(0) {
+        return Err(usage!("--count 0 is not valid; use 1 or more packets"));
+    }
+    for (flag, d) in [("--timeout", args.timeout), ("--duration", args.duration)] {
+        if d == Some(Duration::ZERO) {
+            return Err(usage!(
+                "{flag} 0s is not valid; give a positive duration like 5s"
+            ));
+        }
+    }
+    if let Some(p) = args.max_loss {
+        if !(0.0..=100.0).contains(&p) {
+            return Err(usage!(
+                "--max-loss {p} is not valid; give a percentage from 0 to 100"
+            ));
+        }
+    }
+    if args
+        .stats_interval
+        .is_some_and(|d| d < Duration::from_millis(10))
+    {
+        return Err(usage!(
+            "--stats-interval is too short; use 10ms or more, e.g. 1s"
+        ));
+    }
+    Ok(ReceiveConfig {
+        groups,
+        iface,
+        stop: StopRule {
+            count: args.count,
+            timeout: args.timeout,
+            duration: args.duration,
+        },
+        ifaces,
+        rcvbuf: parse_bytes(&args.rcvbuf, "--rcvbuf")?,
+        lean: args.lean,
+        stats_interval: args.stats_interval,
+        max_loss: args.max_loss,
+    })
+}
+
+/// `65536`, `512K`, `4M` (binary multiples), up to 1 GiB.
+pub fn parse_bytes(text: &str, flag: &str) -> Result<usize> {
+    let t = text.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 1024),
+        Some((i, 'm' | 'M')) => (&t[..i], 1024 * 1024),
+        Some((i, 'g' | 'G')) => (&t[..i], 1024 * 1024 * 1024),
+        _ => (t, 1),
+    };
+    match num.trim().parse::<usize>() {
+        Ok(n) if (1..=(1 << 30) / mult).contains(&n) => Ok(n * mult),
+        _ => Err(usage!(
+            "{flag} {text} is not valid; give bytes from 1 to 1G, e.g. 65536, 512K or 4M"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_sizes() {
+        assert_eq!(parse_bytes("4M", "--rcvbuf").unwrap(), 4 << 20);
+        assert_eq!(parse_bytes("512k", "--rcvbuf").unwrap(), 512 << 10);
+        assert_eq!(parse_bytes("65536", "--rcvbuf").unwrap(), 65536);
+        let e = parse_bytes("lots", "--rcvbuf").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--rcvbuf lots is not valid; give bytes from 1 to 1G, e.g. 65536, 512K or 4M"
+        );
+        assert!(parse_bytes("0", "--rcvbuf").is_err());
+        assert!(parse_bytes("2G", "--rcvbuf").is_err());
+    }
+
+    #[test]
+    fn stop_rule_requires_one_packet_by_default() {
+        let rule = StopRule {
+            timeout: Some(Duration::from_secs(1)),
+            ..StopRule::default()
+        };
+        assert_eq!(rule.required(), Some(1));
+        assert_eq!(StopRule::default().required(), None);
+    }
+}
