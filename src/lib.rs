@@ -1,9 +1,14 @@
 //! mcast: multicast diagnostics from the command line.
 //!
 //! Layers, top to bottom: `cli` (clap, nothing else sees it) → `config`
-//! (validated once) → `cmd::*` (one module per subcommand) → `recv` and
-//! `output` (packet events and their renderers) → `platform` (the only
-//! OS-specific code, and the only `unsafe`).
+//! (validated once, one file per command) → `cmd::*` (one thin module per
+//! subcommand) → the engines: `recv` (sockets, joins, the receive loop,
+//! packet events) and `send` (sender set-up, test packets, the schedule)
+//! → `analysis` (per-stream and per-group facts) → `record` (every record
+//! mcast prints, typed once) and `output` (the renderers: text, JSON, hex,
+//! raw, none, behind one trait) → `platform` (the only OS-specific code,
+//! and the only `unsafe`, behind one contract). `sockopt` drives
+//! `mcast sockopt` over the platform's option table.
 #![deny(unsafe_code)]
 
 pub mod analysis;

@@ -149,18 +149,8 @@ mod tests {
 
     fn packet<'a>(payload: &'a [u8], test: Option<TestHeader>) -> Packet<'a> {
         Packet {
-            time: Duration::from_secs(1_800_000_000),
-            kernel_time: true,
-            source: "192.0.2.1:4000".parse().unwrap(),
-            dest: Some("239.1.1.1".parse().unwrap()),
-            port: 5000,
-            group: None,
-            ifindex: 0,
-            ttl: Some(1),
-            payload,
-            truncated: false,
             test,
-            drops: None,
+            ..Packet::sample(payload)
         }
     }
 

@@ -97,16 +97,7 @@ mod tests {
         let p = Packet {
             time: Duration::from_micros(1_800_000_000_000_001),
             kernel_time: false,
-            source: "192.0.2.1:4000".parse().unwrap(),
-            dest: Some("239.1.1.1".parse().unwrap()),
-            port: 5000,
-            group: None,
-            ifindex: 0,
-            ttl: Some(1),
-            payload: b"\x1b[2Jhello\n",
-            truncated: false,
-            test: None,
-            drops: None,
+            ..Packet::sample(b"\x1b[2Jhello\n")
         };
         let mut out = Vec::new();
         write_packet(&mut out, &p, &[], &mut IfNames::default()).unwrap();

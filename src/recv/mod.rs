@@ -45,6 +45,29 @@ pub struct Packet<'a> {
     pub drops: Option<u32>,
 }
 
+#[cfg(test)]
+impl<'a> Packet<'a> {
+    /// A datagram for tests: test header parsed from `payload`, from
+    /// 192.0.2.1:4000 to 239.1.1.1:5000, TTL 1, at 2027-01-15 08:00 UTC;
+    /// change what a test needs with struct update syntax.
+    pub(crate) fn sample(payload: &'a [u8]) -> Self {
+        Packet {
+            time: Duration::from_secs(1_800_000_000),
+            kernel_time: true,
+            source: SocketAddr::from(([192, 0, 2, 1], 4000)),
+            dest: Some(IpAddr::from([239, 1, 1, 1])),
+            port: 5000,
+            group: None,
+            ifindex: 0,
+            ttl: Some(1),
+            payload,
+            truncated: false,
+            test: TestHeader::parse(payload),
+            drops: None,
+        }
+    }
+}
+
 /// Where packets go: a renderer, a set of counters, or both.
 pub trait Sink {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()>;
