@@ -16,6 +16,7 @@ pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod config;
+pub mod console;
 pub mod escape;
 pub mod exit;
 pub mod generate;

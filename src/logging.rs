@@ -23,6 +23,8 @@ pub fn install(verbose: u8, quiet: bool, color: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // A closed or full stderr must not turn a log line into a panic.
+        .log_internal_errors(false)
         .event_format(Plain { color })
         .try_init();
 }

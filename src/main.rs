@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,7 +10,8 @@ fn main() -> ExitCode {
     let cli = match mcast::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
-            eprintln!("{}", usage_error_text(e));
+            // Nothing more can be said when stderr itself is gone.
+            let _ = writeln!(std::io::stderr(), "{}", usage_error_text(e));
             return ExitCode::from(Exit::BadInput.code());
         }
         // Help and version go out as they are.
@@ -21,7 +23,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if exit::is_broken_pipe(&err) => Exit::Success,
         Err(err) => {
-            eprintln!("{}", exit::error_line(&err));
+            let _ = writeln!(std::io::stderr(), "{}", exit::error_line(&err));
             exit::classify(&err)
         }
     };

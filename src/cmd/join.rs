@@ -58,10 +58,10 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
     let mut rx = Receiver::for_config(recv_cfg)?;
     if !ui.quiet {
-        eprintln!(
+        crate::say!(
             "{}",
             phrases::joined(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.socket_count())
-        );
+        )?;
     }
     let mut sink = JoinSink {
         groups: recv_cfg.groups.clone(),
@@ -78,9 +78,9 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let verdict = Verdict::of(recv_cfg, &outcome, &sink.diag.analyzer);
     if !ui.quiet {
         let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict);
-        eprint!("{}", report::summary_text(&summary));
+        crate::say_raw!("{}", report::summary_text(&summary))?;
         if verdict != Verdict::Met {
-            eprintln!("mcast: check failed: {verdict}");
+            crate::say!("mcast: check failed: {verdict}")?;
         }
     }
     Ok(verdict.exit())

@@ -87,10 +87,10 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     sink.render.start(&mut sink.out, &start, terminal)?;
     sink.out.flush()?;
     if !ui.quiet {
-        eprintln!(
+        crate::say!(
             "{}",
             phrases::listening(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf())
-        );
+        )?;
     }
     let outcome = recv::run(&mut rx, &recv_cfg.stop, recv_cfg.stats_interval, &mut sink)?;
     let kernel = KernelView::read(&rx);
@@ -100,7 +100,7 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     sink.render
         .summary(&mut sink.out, &mut log(ui.quiet), &summary)?;
     if verdict != Verdict::Met && !ui.quiet {
-        eprintln!("mcast: check failed: {verdict}");
+        crate::say!("mcast: check failed: {verdict}")?;
     }
     Ok(verdict.exit())
 }

@@ -83,7 +83,7 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
             || "-".to_string(),
             |d| format!("{:.2} ms", d.as_secs_f64() * 1e3),
         );
-        println!(
+        crate::out!(
             "selftest {}: sent {} test packets to {} on {lo} with TTL 0, received {} ({} intact); \
              first after {first}",
             if ok { "passed" } else { "FAILED" },
@@ -91,9 +91,9 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
             cfg.group,
             outcome.packets,
             check.intact,
-        );
+        )?;
         if !ok {
-            println!("  multicast does not loop back on this host: check that {} is up and has the MULTICAST flag (ip link set {} multicast on)", lo.name, lo.name);
+            crate::out!("  multicast does not loop back on this host: check that {} is up and has the MULTICAST flag (ip link set {} multicast on)", lo.name, lo.name)?;
         }
     }
     Ok(if ok {

@@ -85,13 +85,13 @@ fn announce(cfg: &SendConfig, eff: &Effective, sender: u64, ui: Ui) -> Result<()
         write_record(&mut out, &start)?;
         out.flush()?;
     } else if !ui.quiet {
-        eprintln!(
+        crate::say!(
             "sending {count} {what} to {} at {pace}\n  from {from} via {via}, {ttl_name} {}{}, loopback {}",
             phrases::group_list(&cfg.groups),
             eff.ttl,
             if cfg.ttl.is_none() { " (OS default)" } else { "" },
             if eff.loopback { "on" } else { "off" },
-        );
+        )?;
     }
     if cfg.ttl.is_none() && eff.ttl <= 1 && cfg.groups.iter().any(|g| !g.is_link_local_scope()) {
         warn!(
@@ -112,7 +112,7 @@ fn report(cfg: &SendConfig, stats: &Stats, ui: Ui) -> Result<()> {
         write_record(&mut out, &rec)?;
         out.flush()?;
     } else if !ui.quiet {
-        eprintln!(
+        crate::say!(
             "sent {} packets ({} B) in {secs:.2} s, {rate:.1} packets/s{}",
             stats.packets,
             stats.bytes,
@@ -121,7 +121,7 @@ fn report(cfg: &SendConfig, stats: &Stats, ui: Ui) -> Result<()> {
             } else {
                 String::new()
             }
-        );
+        )?;
     }
     Ok(())
 }

@@ -26,16 +26,16 @@ pub fn run(cfg: SockoptConfig, _ui: Ui) -> Result<Exit> {
     for &family in &families {
         match sockopt::probe(family, &requests, &cfg.joins, cfg.iface.as_ref()) {
             Ok(section) => {
-                report_errors(&section);
+                report_errors(&section)?;
                 failed |= section.failed();
                 sections.push(section);
             }
             Err(e) => {
-                eprintln!(
+                crate::say!(
                     "mcast: opening an {} UDP socket: {}",
                     family.name(),
                     sockopt::errno_text(&e)
-                );
+                )?;
                 failed = true;
             }
         }
@@ -68,13 +68,14 @@ pub fn run(cfg: SockoptConfig, _ui: Ui) -> Result<Exit> {
 }
 
 /// One stderr line per refusal, naming the option (or join) and the errno.
-fn report_errors(section: &Section) {
+fn report_errors(section: &Section) -> Result<()> {
     for line in section.rows.iter().filter_map(|r| r.set_error_line()) {
-        eprintln!("mcast: {line}");
+        crate::say!("mcast: {line}")?;
     }
     for j in &section.joins {
         if let Some(e) = &j.error {
-            eprintln!("mcast: {}: {}", j.describe(), sockopt::errno_text(e));
+            crate::say!("mcast: {}: {}", j.describe(), sockopt::errno_text(e))?;
         }
     }
+    Ok(())
 }
