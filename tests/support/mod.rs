@@ -57,13 +57,47 @@ pub fn mcast_bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_mcast"))
 }
 
-/// The `mcast` under test on this host, outside any namespace, for tests
-/// that send nothing (bad input, options on an unbound socket): with
-/// `RUST_LOG` unset and `NO_COLOR=1`, so its output is plain.
+/// The `mcast` under test for tests that mean to send nothing (bad input,
+/// options on an unbound socket), with `RUST_LOG` unset and `NO_COLOR=1`
+/// so its output is plain. Where this user may create a network namespace
+/// (root, or unprivileged user namespaces), it runs in an empty one of its
+/// own (`unshare --net`, with only `lo`), so that even a regression that
+/// let bad input through could send nothing on a real network.
 pub fn host_mcast() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(mcast_bin());
+    let mut cmd = if can_unshare_net() {
+        let mut c = assert_cmd::Command::new("unshare");
+        c.args(unshare_args())
+            .args(["--", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
+            .arg(mcast_bin());
+        c
+    } else {
+        assert_cmd::Command::new(mcast_bin())
+    };
     cmd.env_remove("RUST_LOG").env("NO_COLOR", "1");
     cmd
+}
+
+fn unshare_args() -> &'static [&'static str] {
+    if is_root() {
+        &["--net"]
+    } else {
+        &["--net", "--map-root-user"]
+    }
+}
+
+/// Whether `unshare --net` works here (checked once).
+fn can_unshare_net() -> bool {
+    static OK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OK.get_or_init(|| {
+        Command::new("unshare")
+            .args(unshare_args())
+            .args(["--", "ip", "link", "set", "lo", "up"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
 }
 
 /// Parses an IP address written in a test; panics on a typo.
