@@ -81,9 +81,9 @@ complete -c mcast -n "__fish_mcast_using_subcommand send" -s b -l bind -d 'Sourc
 complete -c mcast -n "__fish_mcast_using_subcommand send" -l ttl -d 'Multicast TTL (IPv4) or hop limit (IPv6), 0-255 [default: 1, the OS default]' -r
 complete -c mcast -n "__fish_mcast_using_subcommand send" -s r -l rate -d 'Packets per second per group, or "max" for as fast as the kernel takes them [default: 10]' -r
 complete -c mcast -n "__fish_mcast_using_subcommand send" -l interval -d 'Time between packets (100ms, 1s), instead of --rate' -r
-complete -c mcast -n "__fish_mcast_using_subcommand send" -s c -l count -d 'Packets to send per group; 0 means until --duration or Ctrl-C [default: 10; with --stdin, every line]' -r
-complete -c mcast -n "__fish_mcast_using_subcommand send" -s d -l duration -d 'Stop after this long, whatever the count' -r
-complete -c mcast -n "__fish_mcast_using_subcommand send" -s s -l size -d 'Datagram size in bytes for test packets (the header is 36 bytes)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand send" -s c -l count -d 'Packets to send per group; 0 means until --duration or Ctrl-C [default: 10; with --duration or --stdin, no limit]' -r
+complete -c mcast -n "__fish_mcast_using_subcommand send" -s d -l duration -d 'Send for this long; with --count, stop at whichever comes first' -r
+complete -c mcast -n "__fish_mcast_using_subcommand send" -s s -l size -d 'Datagram size in bytes for test packets (the header is 36 bytes) [default: 64]' -r
 complete -c mcast -n "__fish_mcast_using_subcommand send" -l payload -d 'Send this text as the payload of every packet instead of test packets' -r
 complete -c mcast -n "__fish_mcast_using_subcommand send" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''

@@ -207,17 +207,17 @@ pub struct SendArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub interval: Option<Duration>,
 
-    /// Packets to send per group; 0 means until --duration or Ctrl-C [default: 10; with --stdin, every line]
+    /// Packets to send per group; 0 means until --duration or Ctrl-C [default: 10; with --duration or --stdin, no limit]
     #[arg(short, long, value_name = "N")]
     pub count: Option<u64>,
 
-    /// Stop after this long, whatever the count
+    /// Send for this long; with --count, stop at whichever comes first
     #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
     pub duration: Option<Duration>,
 
-    /// Datagram size in bytes for test packets (the header is 36 bytes)
-    #[arg(short, long, value_name = "BYTES", default_value_t = 64)]
-    pub size: u32,
+    /// Datagram size in bytes for test packets (the header is 36 bytes) [default: 64]
+    #[arg(short, long, value_name = "BYTES")]
+    pub size: Option<u32>,
 
     /// Send this text as the payload of every packet instead of test packets
     #[arg(long, value_name = "TEXT", conflicts_with = "stdin")]

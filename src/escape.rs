@@ -4,14 +4,17 @@
 use std::io::{self, Write};
 
 /// Writes `bytes` with everything outside printable ASCII escaped as
-/// `\n`, `\r`, `\t`, `\\` or `\xNN`. Stops after `max` input bytes and
-/// appends `...` when it does.
+/// `\n`, `\r`, `\t`, `\\` or `\xNN`, and `"` as `\"`, so the text
+/// format's quoted payload field ends at the first unescaped `"`. Stops
+/// after `max` input bytes and appends `...` when it does. Escapes into
+/// `out` directly: no allocation.
 pub fn write_escaped(out: &mut impl Write, bytes: &[u8], max: usize) -> io::Result<()> {
     let shown = &bytes[..bytes.len().min(max)];
     let mut start = 0;
     for (i, &b) in shown.iter().enumerate() {
         let esc: &[u8] = match b {
             b'\\' => b"\\\\",
+            b'"' => b"\\\"",
             b'\n' => b"\\n",
             b'\r' => b"\\r",
             b'\t' => b"\\t",
@@ -33,12 +36,20 @@ pub fn write_escaped(out: &mut impl Write, bytes: &[u8], max: usize) -> io::Resu
     Ok(())
 }
 
-/// Escaped copy as a `String`, for names and messages (not the hot path).
+/// Escaped copy as a `String`, for bytes off the wire outside the hot
+/// path (interface names use [`name`]).
 pub fn escaped(bytes: &[u8]) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     // Writing to a Vec cannot fail.
     let _ = write_escaped(&mut out, bytes, usize::MAX);
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// An interface name as shown to a person (tables, status lines, error
+/// messages): the OS's name with control characters escaped, as
+/// [`controls`] does. JSON carries the name itself (serde escapes it).
+pub fn name(name: &str) -> std::borrow::Cow<'_, str> {
+    controls(name)
 }
 
 /// `text` with control characters (newlines, ESC, BEL, C1 controls ...)
@@ -89,6 +100,22 @@ mod tests {
         let out = escaped(b"\x1b[2J\x07bell\r\n\t\\\x00\xff\xc3\xa9");
         assert_eq!(out, "\\x1b[2J\\x07bell\\r\\n\\t\\\\\\x00\\xff\\xc3\\xa9");
         assert!(out.bytes().all(|b| (0x20..0x7f).contains(&b)));
+    }
+
+    /// A payload that looks like a record (`line1\n{"type":"packet"}`)
+    /// stays one field: its quotes cannot close the quoted payload.
+    #[test]
+    fn quotes_are_escaped() {
+        let out = escaped(b"line1\n{\"type\":\"packet\"}\n");
+        assert_eq!(out, r#"line1\n{\"type\":\"packet\"}\n"#);
+        let body = out.replace("\\\"", "");
+        assert!(!body.contains('"'), "{out}");
+    }
+
+    #[test]
+    fn names_keep_unicode_and_lose_controls() {
+        assert_eq!(name("x\u{1b}[1mY\u{7}"), "x\\x1b[1mY\\x07");
+        assert_eq!(name("Ethernet 2 é"), "Ethernet 2 é");
     }
 
     #[test]

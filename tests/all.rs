@@ -16,9 +16,12 @@ mod support;
 
 mod bad_input;
 mod diagnostics;
+mod faults;
 mod impair_harness;
 mod lab;
 mod netns_harness;
 mod network;
+mod recv_faults;
+mod send_faults;
 mod sockopt;
 mod wine;

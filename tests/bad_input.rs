@@ -119,6 +119,13 @@ fn unparsable_durations() {
         &["soon", "250ms, 5s or 1m"],
     );
     rejects(&["send", "239.1.1.1", "-d", "5 parsecs"], &["5s"]);
+    // Deadlines that would overflow the clock are refused before any socket.
+    for (flag, value) in [("-d", "584542046090y"), ("--interval", "500000000000y")] {
+        rejects(
+            &["send", "239.1.1.1", flag, value],
+            &["is not valid; give a duration of at most 100 years"],
+        );
+    }
     rejects(
         &["listen", "239.1.1.1", "-t", "0s"],
         &["--timeout 0s is not valid"],

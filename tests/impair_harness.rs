@@ -229,13 +229,15 @@ fn root_paused_listener_overflows_and_resumes() -> std::io::Result<()> {
         .args(["-c", "6000", "-s", "1400", "--rate", "max"]);
     let sent = run_with_timeout(cmd, WAIT)?;
     assert_eq!(sent.code(), Some(0), "send: {}", sent.stderr);
-    let drops = impair::udp_drops(&ns)?;
     paused.resume()?;
     assert_ne!(impair::process_state(listener.id())?, 'T');
-    // Stop once the listener has read what its queue held.
+    // Stop once the listener has read what its queue held. The drops are
+    // read only then: when `send` returns, datagrams may still be on their
+    // way through the veth pair, and some of those are dropped later.
     ns.wait_for_udp("6000 datagrams read or dropped on the full queue", |m| {
         Ok(m.in_datagrams + m.rcvbuf_errors >= 6000)
     })?;
+    let drops = impair::udp_drops(&ns)?;
     listener.interrupt()?;
     let got = packets(listener.finish_ok()).len() as u64;
     assert!(drops > 0, "nothing dropped: {got} received");

@@ -1,8 +1,10 @@
 //! What the network did: received packets in, per-stream diagnostics out.
 //!
 //! A stream is one sender on one configured group: for mcast's test packets
-//! the sender id from the header, for anything else ("foreign" traffic) the
-//! source address. Test streams get loss, duplicates, reordering,
+//! the sender id from the header together with the source address (one id
+//! from two sources, a relay or a replayed capture, is two streams, each
+//! with its own sequence, and [`Analyzer::shared_senders`] names it), for
+//! anything else ("foreign" traffic) the source address. Test streams get loss, duplicates, reordering,
 //! corruption, one-way latency and jitter; foreign streams only counts,
 //! bytes and rate, since their payload says nothing about order or time.
 //!
@@ -42,8 +44,10 @@ const RECENT: usize = 4;
 /// Who sent a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Origin {
-    /// The sender id of mcast's test header.
-    Sender(u64),
+    /// The sender id of mcast's test header, and the address it came from:
+    /// the same id from two addresses (a relay, a replayed capture) would
+    /// otherwise merge two sequences into one and count duplicates.
+    Sender(u64, IpAddr),
     /// The source address of foreign traffic.
     Source(IpAddr),
 }
@@ -60,7 +64,7 @@ impl StreamKey {
     fn matches(&self, p: &Packet<'_>) -> bool {
         self.group == p.group
             && match (&self.origin, &p.test) {
-                (Origin::Sender(s), Some(h)) => *s == h.sender,
+                (Origin::Sender(s, a), Some(h)) => *s == h.sender && *a == p.source.ip(),
                 (Origin::Source(a), None) => *a == p.source.ip(),
                 _ => false,
             }
@@ -187,7 +191,7 @@ impl Stream {
             bytes: 0,
             first_time: p.time,
             last_time: p.time,
-            test: matches!(key.origin, Origin::Sender(_)).then(|| Box::new(TestStats::new())),
+            test: matches!(key.origin, Origin::Sender(..)).then(|| Box::new(TestStats::new())),
             mark_received: 0,
             mark_lost: 0,
         }
@@ -209,7 +213,7 @@ impl Stream {
 
     pub fn sender(&self) -> Option<u64> {
         match self.key.origin {
-            Origin::Sender(s) => Some(s),
+            Origin::Sender(s, _) => Some(s),
             Origin::Source(_) => None,
         }
     }
@@ -374,7 +378,7 @@ impl Analyzer {
         }
         let key = StreamKey {
             origin: match &p.test {
-                Some(h) => Origin::Sender(h.sender),
+                Some(h) => Origin::Sender(h.sender, p.source.ip()),
                 None => Origin::Source(p.source.ip()),
             },
             group: p.group,
@@ -480,6 +484,32 @@ impl Analyzer {
         views
     }
 
+    /// Test sender ids that arrived from more than one source address,
+    /// with those addresses in order of first arrival; each (id, source)
+    /// is a stream of its own. Empty in the usual case, one source per
+    /// sender. Made for records, not per packet.
+    pub fn shared_senders(&self) -> Vec<SharedSender> {
+        let mut by_id: HashMap<u64, usize> = HashMap::new();
+        let mut out: Vec<SharedSender> = Vec::new();
+        for s in &self.streams {
+            let Origin::Sender(id, source) = s.key.origin else {
+                continue;
+            };
+            let k = *by_id.entry(id).or_insert_with(|| {
+                out.push(SharedSender {
+                    sender: id,
+                    sources: Vec::new(),
+                });
+                out.len() - 1
+            });
+            if !out[k].sources.contains(&source) {
+                out[k].sources.push(source);
+            }
+        }
+        out.retain(|s| s.sources.len() > 1);
+        out
+    }
+
     /// The cap on streams analysed; packets beyond it are only counted.
     pub fn max_streams(&self) -> usize {
         self.max_streams
@@ -508,6 +538,14 @@ impl Analyzer {
             .collect();
         Interval { secs, streams }
     }
+}
+
+/// A test sender id seen from several source addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedSender {
+    pub sender: u64,
+    /// In order of first arrival.
+    pub sources: Vec<IpAddr>,
 }
 
 /// One stats interval: how long it was and what each stream did in it.

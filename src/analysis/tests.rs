@@ -186,6 +186,42 @@ fn one_sender_on_two_groups_is_two_streams() {
     assert_eq!(a.totals().lost, 200_000 - 2);
 }
 
+/// Found by hand: one sender id from 192.0.2.1 and from 192.0.2.2 (a
+/// relay, a replayed capture) was one stream: the second copy of each
+/// sequence number counted as a duplicate and the first source was lost.
+#[test]
+fn one_sender_id_from_two_sources_is_two_streams_and_named() {
+    let mut a = Analyzer::new(&groups());
+    for seq in 0..5 {
+        let buf = test_buf(9, seq, seq, 64);
+        a.record(&packet(&buf, Some(0), "192.0.2.1:4000", seq + 1));
+        a.record(&packet(&buf, Some(0), "192.0.2.2:4000", seq + 2));
+    }
+    let t = a.totals();
+    assert_eq!((t.streams, t.test_streams), (2, 2));
+    assert_eq!((t.duplicates, t.lost, t.test_packets), (0, 0, 10));
+    let sources: Vec<_> = a.streams().iter().map(|s| s.source.ip()).collect();
+    assert_eq!(sources, [ip("192.0.2.1"), ip("192.0.2.2")]);
+    assert!(a.streams().iter().all(|s| s.received == 5));
+    assert_eq!(
+        a.shared_senders(),
+        [SharedSender {
+            sender: 9,
+            sources: vec![ip("192.0.2.1"), ip("192.0.2.2")],
+        }]
+    );
+    // One source per sender, on any number of groups: nothing to say.
+    let mut b = Analyzer::new(&groups());
+    feed(&mut b, [0, 1], 1);
+    let buf = test_buf(1, 0, 0, 64);
+    b.record(&packet(&buf, Some(1), "192.0.2.1:4000", 1));
+    assert!(b.shared_senders().is_empty());
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
 #[test]
 fn intervals_are_taken_and_reset() {
     let mut a = Analyzer::new(&groups());

@@ -57,7 +57,8 @@ impl Sink for JoinSink {
 pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
     let mut rx = Receiver::for_config(recv_cfg)?;
-    if !ui.quiet {
+    // Interrupted while joining: the receiver already said how far it got.
+    if !ui.quiet && rx.all_joined() {
         crate::say!(
             "{}",
             phrases::joined(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.socket_count())
@@ -79,6 +80,9 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     if !ui.quiet {
         let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict);
         crate::say_raw!("{}", report::summary_text(&summary))?;
+        for shared in &summary.analysis.shared_senders {
+            crate::say!("{shared}")?;
+        }
         if verdict != Verdict::Met {
             crate::say!("mcast: check failed: {verdict}")?;
         }

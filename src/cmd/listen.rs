@@ -35,7 +35,35 @@ fn log(quiet: bool) -> Box<dyn Write> {
     if quiet {
         Box::new(io::sink())
     } else {
-        Box::new(io::stderr())
+        Box::new(Named {
+            inner: io::stderr(),
+            name: "stderr",
+        })
+    }
+}
+
+/// A stream whose write errors name it ("writing to stdout: No space left
+/// on device"), as `say!`/`out!` do; the error kind is kept, so a closed
+/// pipe still ends quietly. Only reached when a buffer is written out, so
+/// packets cost nothing more.
+struct Named<W> {
+    inner: W,
+    name: &'static str,
+}
+
+impl<W: Write> Named<W> {
+    fn named(&self, e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("writing to {}: {e}", self.name))
+    }
+}
+
+impl<W: Write> Write for Named<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| self.named(e))
     }
 }
 
@@ -73,7 +101,13 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
     let mut rx = Receiver::for_config(recv_cfg)?;
     let mut sink = ListenSink {
-        out: BufWriter::with_capacity(OUT_BUF, platform::raw_stdout()?),
+        out: BufWriter::with_capacity(
+            OUT_BUF,
+            Named {
+                inner: platform::raw_stdout()?,
+                name: "stdout",
+            },
+        ),
         render: output::renderer(cfg.format),
         labels: Labels {
             groups: recv_cfg.groups.clone(),
@@ -86,7 +120,8 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let terminal = io::stdout().is_terminal();
     sink.render.start(&mut sink.out, &start, terminal)?;
     sink.out.flush()?;
-    if !ui.quiet {
+    // Interrupted while joining: the receiver already said how far it got.
+    if !ui.quiet && rx.all_joined() {
         crate::say!(
             "{}",
             phrases::listening(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf())
@@ -99,6 +134,11 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict);
     sink.render
         .summary(&mut sink.out, &mut log(ui.quiet), &summary)?;
+    if !ui.quiet {
+        for shared in &summary.analysis.shared_senders {
+            crate::say!("{shared}")?;
+        }
+    }
     if verdict != Verdict::Met && !ui.quiet {
         crate::say!("mcast: check failed: {verdict}")?;
     }

@@ -93,7 +93,11 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
             check.intact,
         )?;
         if !ok {
-            crate::out!("  multicast does not loop back on this host: check that {} is up and has the MULTICAST flag (ip link set {} multicast on)", lo.name, lo.name)?;
+            let name = crate::escape::name(&lo.name);
+            crate::out!(
+                "  multicast does not loop back on this host: check that {name} is up and has \
+                 the MULTICAST flag (ip link set {name} multicast on)"
+            )?;
         }
     }
     Ok(if ok {

@@ -56,12 +56,22 @@ pub fn parse_groups(text: &str, default_port: u16) -> Result<Vec<Group>> {
         None => (None, text),
     };
     let (rest, count) = split_range(rest)?;
+    if let Some(host) = rest.strip_suffix(':').filter(|h| is_host(h)) {
+        return Err(missing_port(host, text, count));
+    }
     let (addr, port) = parse_addr_port(rest, text)?;
     let port = match port {
         Some(p) => p,
         None => default_port,
     };
     check_multicast(addr)?;
+    if let Some((group, written_port)) = port_lookalike(rest) {
+        let suggestion = text.replacen(rest, &format!("[{group}]:{written_port}"), 1);
+        tracing::warn!(
+            "'{text}' is read as the IPv6 group {addr} (port {port}); did you mean {suggestion}? \
+             (write [{addr}] for that address as it is)"
+        );
+    }
     if let Some(s) = source {
         if s.is_ipv4() != addr.is_ipv4() {
             return Err(usage!(
@@ -129,10 +139,58 @@ fn parse_addr_port(text: &str, whole: &str) -> Result<(IpAddr, Option<u16>)> {
 
 /// Ports are checked here rather than by clap so the message says what is valid.
 pub fn parse_port(text: &str) -> Result<u16> {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
     match text.parse::<u32>() {
-        Ok(p @ 1..=65535) => Ok(p as u16),
-        _ => Err(usage!("port {text} is not valid; use 1-65535")),
+        Ok(p @ 1..=65535) if digits => Ok(p as u16),
+        _ if digits => Err(usage!("port {text} is not valid; use 1-65535")),
+        // Quoted, so that an empty or odd value shows as what it is.
+        _ => Err(usage!(
+            "port '{text}' is not valid; use a number from 1-65535"
+        )),
     }
+}
+
+/// An address as the part before `:PORT`: IPv4, or IPv6 in brackets.
+fn is_host(text: &str) -> bool {
+    text.parse::<Ipv4Addr>().is_ok()
+        || text
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .is_some_and(|t| t.parse::<Ipv6Addr>().is_ok())
+}
+
+/// `239.1.1.1:` or `239.1.1.1:+5`: the `:` promises a port that is not
+/// there.
+fn missing_port(host: &str, whole: &str, count: u32) -> anyhow::Error {
+    if count > 1 || whole.ends_with("+1") {
+        let n = whole.rsplit_once('+').map_or("N", |(_, n)| n);
+        usage!(
+            "'{whole}' has no port between ':' and '+{n}'; a range follows the port: \
+             write {host}:PORT+{n} (e.g. {host}:5000+{n}), or {host}+{n} for the default port"
+        )
+    } else {
+        usage!(
+            "'{whole}' has no port after ':'; write {host}:PORT with PORT from 1-65535 \
+             (e.g. {host}:5000), or {host} for the default port"
+        )
+    }
+}
+
+/// `ff15::1:5000` is a valid IPv6 address, so it is taken as written; but
+/// when its last group is 3 to 5 decimal digits that make a port and the
+/// rest is a multicast address, the user probably meant `[ff15::1]:5000`.
+/// Returns that group and port. Written in brackets, it is taken at its
+/// word.
+fn port_lookalike(text: &str) -> Option<(Ipv6Addr, u16)> {
+    text.parse::<Ipv6Addr>().ok()?;
+    let (head, tail) = text.rsplit_once(':')?;
+    let digits = (3..=5).contains(&tail.len()) && tail.bytes().all(|b| b.is_ascii_digit());
+    let port = tail.parse::<u16>().ok().filter(|&p| digits && p > 0)?;
+    let group = head
+        .parse::<Ipv6Addr>()
+        .ok()
+        .filter(Ipv6Addr::is_multicast)?;
+    Some((group, port))
 }
 
 pub fn check_multicast(addr: IpAddr) -> Result<()> {
@@ -275,8 +333,58 @@ mod tests {
             err("239.1.1.1:70000"),
             "port 70000 is not valid; use 1-65535"
         );
-        assert!(err("239.1.1.1:http").contains("port http is not valid"));
+        assert_eq!(
+            err("239.1.1.1:http"),
+            "port 'http' is not valid; use a number from 1-65535"
+        );
         assert!(err("not-an-address").contains("is not a group"));
+    }
+
+    /// Found by hand: `239.1.1.1:` said "port  is not valid", naming
+    /// nothing; `239.1.1.1:+5` said the same.
+    #[test]
+    fn missing_ports_say_what_is_missing() {
+        assert_eq!(
+            err("239.1.1.1:"),
+            "'239.1.1.1:' has no port after ':'; write 239.1.1.1:PORT with PORT from 1-65535 \
+             (e.g. 239.1.1.1:5000), or 239.1.1.1 for the default port"
+        );
+        assert_eq!(
+            err("239.1.1.1:+5"),
+            "'239.1.1.1:+5' has no port between ':' and '+5'; a range follows the port: \
+             write 239.1.1.1:PORT+5 (e.g. 239.1.1.1:5000+5), or 239.1.1.1+5 for the default port"
+        );
+        assert!(err("[ff15::1]:")
+            .starts_with("'[ff15::1]:' has no port after ':'; write [ff15::1]:PORT"));
+        assert!(err("192.0.2.1,239.1.1.1:").contains("write 239.1.1.1:PORT"));
+        assert!(err("239.1.1.1:+1").contains("no port between ':' and '+1'"));
+        assert_eq!(
+            crate::config::parse_port("").unwrap_err().to_string(),
+            "port '' is not valid; use a number from 1-65535"
+        );
+        assert_eq!(
+            crate::config::parse_port("+5").unwrap_err().to_string(),
+            "port '+5' is not valid; use a number from 1-65535"
+        );
+    }
+
+    /// `ff15::1:5000` is a valid group, so it is accepted (with a warning
+    /// naming `[ff15::1]:5000`); brackets or a short last group say the
+    /// address is meant as written.
+    #[test]
+    fn ipv6_groups_ending_like_a_port() {
+        let g = one("ff15::1:5000");
+        assert_eq!(g.socket_addr(), "[ff15::1:5000]:5000".parse().unwrap());
+        let ff15_1 = "ff15::1".parse().unwrap();
+        assert_eq!(port_lookalike("ff15::1:5000"), Some((ff15_1, 5000)));
+        assert_eq!(port_lookalike("ff15::1:319"), Some((ff15_1, 319)));
+        assert_eq!(port_lookalike("[ff15::1:5000]"), None, "brackets");
+        assert_eq!(port_lookalike("ff15::1:1"), None, "too short for a port");
+        assert_eq!(port_lookalike("ff15::1:ab12"), None, "hex");
+        assert_eq!(port_lookalike("ff15::1:99999"), None, "not a port");
+        assert_eq!(port_lookalike("ff15::5000"), None, "no group before it");
+        assert_eq!(port_lookalike("2001:db8::1:5000"), None, "not multicast");
+        assert_eq!(port_lookalike("239.1.1.1"), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use anyhow::{Context, Result};
 
+use crate::escape;
 use crate::platform;
 use crate::usage;
 
@@ -38,9 +39,11 @@ impl Iface {
     }
 }
 
+/// `mc0 (index 3)`, for people: the name with control characters escaped
+/// (an OS allows ESC and BEL in names). JSON uses `name` itself.
 impl fmt::Display for Iface {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (index {})", self.name, self.index)
+        write!(f, "{} (index {})", escape::name(&self.name), self.index)
     }
 }
 
@@ -131,11 +134,11 @@ impl IfaceTable {
         ))
     }
 
-    /// `lo (1), eth0 (2)`: what a user can choose from.
+    /// `lo (1), eth0 (2)`: what a user can choose from, names escaped.
     pub fn summary(&self) -> String {
         let names: Vec<String> = self
             .iter()
-            .map(|i| format!("{} ({})", i.name, i.index))
+            .map(|i| format!("{} ({})", escape::name(&i.name), i.index))
             .collect();
         if names.is_empty() {
             "none found".to_string()
@@ -194,6 +197,26 @@ mod tests {
         assert_eq!(t.resolve("Ethernet 2").unwrap().name, "mc0", "alias");
         let e = t.resolve("fe80::1%mc0").unwrap_err().to_string();
         assert!(e.starts_with("no interface has address fe80::1;"), "{e}");
+    }
+
+    #[test]
+    fn names_are_shown_escaped() {
+        let mut t = table();
+        let bad = Iface {
+            name: "x\u{1b}[1mY\u{7}".into(),
+            alias: None,
+            index: 4,
+            v4: vec![],
+            v6: vec![],
+            up: true,
+            multicast: true,
+            loopback: false,
+        };
+        assert_eq!(bad.to_string(), "x\\x1b[1mY\\x07 (index 4)");
+        t.by_index.insert(4, bad);
+        let e = t.resolve("nosuch").unwrap_err().to_string();
+        assert!(e.contains(", x\\x1b[1mY\\x07 (4), "), "{e}");
+        assert!(!e.chars().any(char::is_control), "{e}");
     }
 
     #[test]

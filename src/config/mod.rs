@@ -7,6 +7,7 @@
 //! (interfaces) are the pieces they share. Everything is re-exported here,
 //! so the rest of the program names it `config::...`.
 
+mod duration;
 mod group;
 mod iface;
 mod join;
@@ -19,6 +20,7 @@ mod ui;
 
 use anyhow::Result;
 
+pub use duration::{check_duration, check_optional_duration, MAX_DURATION};
 pub use group::{check_multicast, parse_groups, parse_port, Group, MAX_RANGE};
 pub use iface::{Iface, IfaceTable};
 pub use join::{join, JoinConfig};
@@ -37,9 +39,11 @@ use crate::usage;
 fn groups(args: &cli::GroupArgs) -> Result<Vec<Group>> {
     let port = parse_port(&args.port.to_string())?;
     let mut out = Vec::new();
+    // A set, not a scan of `out`: `239.1.0.1+65536` is 65,536 groups.
+    let mut seen = std::collections::HashSet::new();
     for text in &args.groups {
         for g in parse_groups(text, port)? {
-            if out.contains(&g) {
+            if !seen.insert(g) {
                 return Err(usage!("group {g} is given twice; name each group once"));
             }
             out.push(g);

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use super::duration::check_optional_duration;
 use super::{Group, Iface, IfaceTable};
 use crate::cli;
 use crate::usage;
@@ -55,13 +56,9 @@ pub(super) fn receive(
     if args.count == Some(0) {
         return Err(usage!("--count 0 is not valid; use 1 or more packets"));
     }
-    for (flag, d) in [("--timeout", args.timeout), ("--duration", args.duration)] {
-        if d == Some(Duration::ZERO) {
-            return Err(usage!(
-                "{flag} 0s is not valid; give a positive duration like 5s"
-            ));
-        }
-    }
+    // Before any socket: a deadline computed from these must not overflow.
+    let timeout = check_optional_duration("--timeout", args.timeout)?;
+    let duration = check_optional_duration("--duration", args.duration)?;
     if let Some(p) = args.max_loss {
         if !(0.0..=100.0).contains(&p) {
             return Err(usage!(
@@ -77,18 +74,19 @@ pub(super) fn receive(
             "--stats-interval is too short; use 10ms or more, e.g. 1s"
         ));
     }
+    let stats_interval = check_optional_duration("--stats-interval", args.stats_interval)?;
     Ok(ReceiveConfig {
         groups,
         iface,
         stop: StopRule {
             count: args.count,
-            timeout: args.timeout,
-            duration: args.duration,
+            timeout,
+            duration,
         },
         ifaces,
         rcvbuf: parse_bytes(&args.rcvbuf, "--rcvbuf")?,
         lean: args.lean,
-        stats_interval: args.stats_interval,
+        stats_interval,
         max_loss: args.max_loss,
     })
 }

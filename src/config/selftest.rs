@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use super::duration::check_duration;
 use super::{parse_groups, Group, IfaceTable};
 use crate::cli;
 use crate::usage;
@@ -34,7 +35,7 @@ pub fn selftest(args: &cli::SelftestArgs) -> Result<SelftestConfig> {
     Ok(SelftestConfig {
         group,
         count: args.count,
-        timeout: args.timeout,
+        timeout: check_duration("--timeout", args.timeout)?,
         ifaces: IfaceTable::load()?,
     })
 }

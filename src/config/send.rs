@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::{parse_port, Group, Iface, IfaceTable};
+use super::{check_duration, check_optional_duration, parse_port, Group, Iface, IfaceTable};
 use crate::cli;
+use crate::platform::Family;
 use crate::usage;
 
 /// How fast `send` goes.
@@ -54,6 +55,9 @@ pub struct SendConfig {
     pub count: Option<u64>,
     pub duration: Option<Duration>,
     pub payload: Payload,
+    /// The largest datagram of the groups' family: a longer `--stdin`
+    /// line is skipped.
+    pub max_datagram: usize,
     pub json: bool,
 }
 
@@ -62,6 +66,22 @@ pub const DEFAULT_SEND_COUNT: u64 = 10;
 
 /// Largest datagram a UDP socket can send over IPv4 (65535 - IP and UDP headers).
 pub const MAX_DATAGRAM: usize = 65_507;
+
+/// Largest datagram a UDP socket can send over IPv6 without jumbograms
+/// (65535 - the UDP header: IPv6's payload length leaves out its own
+/// header).
+pub const MAX_DATAGRAM_V6: usize = 65_527;
+
+/// Test packet size unless `--size` says otherwise.
+const DEFAULT_SIZE: usize = 64;
+
+/// The largest datagram of `family`.
+pub fn max_datagram(family: Family) -> usize {
+    match family {
+        Family::V4 => MAX_DATAGRAM,
+        Family::V6 => MAX_DATAGRAM_V6,
+    }
+}
 
 fn parse_ttl(ttl: u32) -> Result<u8> {
     u8::try_from(ttl).map_err(|_| usage!("TTL {ttl} is out of range; use 0-255"))
@@ -72,6 +92,7 @@ fn parse_pace(args: &cli::SendArgs) -> Result<Pace> {
         if interval.is_zero() {
             return Ok(Pace::Max);
         }
+        let interval = check_duration("--interval", interval)?;
         return Ok(Pace::Rate(1.0 / interval.as_secs_f64()));
     }
     let Some(text) = args.rate.as_deref() else {
@@ -140,33 +161,42 @@ pub fn send(args: &cli::SendArgs) -> Result<SendConfig> {
             ));
         }
     }
-    let payload = match (&args.payload, args.stdin) {
-        (Some(text), _) => {
-            if text.len() > MAX_DATAGRAM {
+    let family = if v6 { Family::V6 } else { Family::V4 };
+    let max = max_datagram(family);
+    let fam = family.name();
+    let payload = match (&args.payload, args.stdin, args.size) {
+        (Some(_), _, Some(size)) => {
+            return Err(usage!(
+                "--size {size} applies to test packets only; --payload sends its text as it is"
+            ))
+        }
+        (None, true, Some(size)) => {
+            return Err(usage!(
+                "--size {size} applies to test packets only; --stdin sends each line as it is"
+            ))
+        }
+        (Some(text), _, None) => {
+            if text.len() > max {
                 return Err(usage!(
-                    "--payload is {} bytes; a datagram holds at most {MAX_DATAGRAM}",
+                    "--payload is {} bytes; an {fam} datagram holds at most {max}",
                     text.len()
                 ));
             }
             Payload::Fixed(text.as_bytes().to_vec())
         }
-        (None, true) => Payload::Stdin,
-        (None, false) => {
+        (None, true, None) => Payload::Stdin,
+        (None, false, size) => {
             let min = crate::testpacket::HEADER_LEN;
-            let size = args.size as usize;
-            if !(min..=MAX_DATAGRAM).contains(&size) {
+            let size = size.map_or(DEFAULT_SIZE, |s| s as usize);
+            if !(min..=max).contains(&size) {
                 return Err(usage!(
-                    "--size {size} is not valid; test packets are {min} to {MAX_DATAGRAM} bytes"
+                    "--size {size} is not valid; {fam} test packets are {min} to {max} bytes"
                 ));
             }
             Payload::Test { size }
         }
     };
-    if args.duration == Some(Duration::ZERO) {
-        return Err(usage!(
-            "--duration 0s is not valid; give a positive duration like 5s"
-        ));
-    }
+    let duration = check_optional_duration("--duration", args.duration)?;
     Ok(SendConfig {
         groups,
         iface,
@@ -181,12 +211,14 @@ pub fn send(args: &cli::SendArgs) -> Result<SendConfig> {
             (Payload::Stdin, None, None) => Pace::Max,
             _ => parse_pace(args)?,
         },
-        count: match (args.count, &payload) {
-            (Some(0), _) | (None, Payload::Stdin) => None,
-            (Some(n), _) => Some(n),
-            (None, _) => Some(DEFAULT_SEND_COUNT),
+        count: match (args.count, &payload, args.duration) {
+            // -d alone, --stdin and -c 0 are bounded by time, input or Ctrl-C.
+            (Some(0), _, _) | (None, Payload::Stdin, _) | (None, _, Some(_)) => None,
+            (Some(n), _, _) => Some(n),
+            (None, _, None) => Some(DEFAULT_SEND_COUNT),
         },
-        duration: args.duration,
+        duration,
+        max_datagram: max,
         payload,
         json: args.json,
     })

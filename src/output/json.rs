@@ -72,7 +72,8 @@ pub fn write_packet(
     out.write_all(b",\"port\":")?;
     write_num(out, p.port)?;
     out.write_all(b",\"iface\":")?;
-    serde_json::to_writer(&mut *out, names.get(p.ifindex))?;
+    // The name as the OS gave it: serde escapes it JSON-style.
+    serde_json::to_writer(&mut *out, names.raw(p.ifindex))?;
     out.write_all(b",\"ttl\":")?;
     match p.ttl {
         Some(t) => write_num(out, t)?,
@@ -175,6 +176,32 @@ mod tests {
         assert_eq!(v["len"], 9);
         assert_eq!(v["payload"], "hi \x1b[31m\n");
         assert_eq!(v["time"], "2027-01-15T08:00:00.000000000Z");
+    }
+
+    /// The name as the OS gave it, escaped JSON-style (valid JSON, and
+    /// no raw ESC or BEL on a terminal).
+    #[test]
+    fn interface_names_are_escaped_json_style() {
+        let table = crate::config::IfaceTable::from_ifaces([crate::config::Iface {
+            name: "x\u{1b}[1mY\u{7}".into(),
+            alias: None,
+            index: 4,
+            v4: vec![],
+            v6: vec![],
+            up: true,
+            multicast: true,
+            loopback: false,
+        }]);
+        let p = Packet {
+            ifindex: 4,
+            ..packet(b"hi", None)
+        };
+        let mut out = Vec::new();
+        write_packet(&mut out, &p, &[], &mut IfNames::new(&table)).unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert!(line.contains(r#""iface":"x\u001b[1mY\u0007""#), "{line}");
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["iface"], "x\u{1b}[1mY\u{7}");
     }
 
     #[test]

@@ -92,9 +92,29 @@ pub struct Labels {
 
 /// Interface names by index, loaded once; an index that appears later
 /// (an interface created after start) is looked up once and remembered.
+/// Each name is kept as the OS gave it (for JSON, which escapes it
+/// JSON-style) and, when it holds control characters, escaped for the
+/// terminal: both made once per interface, never per packet.
 #[derive(Debug, Default)]
 pub struct IfNames {
-    names: HashMap<u32, String>,
+    names: HashMap<u32, IfName>,
+}
+
+#[derive(Debug)]
+struct IfName {
+    raw: String,
+    /// The escaped form, when it differs from `raw`.
+    shown: Option<String>,
+}
+
+impl IfName {
+    fn new(raw: String) -> Self {
+        let shown = match crate::escape::name(&raw) {
+            std::borrow::Cow::Owned(s) => Some(s),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
+        Self { raw, shown }
+    }
 }
 
 impl IfNames {
@@ -102,26 +122,31 @@ impl IfNames {
         Self {
             names: table
                 .iter()
-                .map(|i: &Iface| (i.index, i.name.clone()))
+                .map(|i: &Iface| (i.index, IfName::new(i.name.clone())))
                 .collect(),
         }
     }
 
-    /// The name for `index`; `?` when unknown. Names come from the OS but
-    /// are escaped anyway, since they are shown on the terminal.
-    pub fn get(&mut self, index: u32) -> &str {
+    fn lookup(&mut self, index: u32) -> Option<&IfName> {
         if index == 0 {
-            return "?";
+            return None;
         }
-        self.names
-            .entry(index)
-            .or_insert_with(|| {
-                platform::if_name(index).map_or_else(
-                    || index.to_string(),
-                    |n| crate::escape::escaped(n.as_bytes()),
-                )
-            })
-            .as_str()
+        Some(self.names.entry(index).or_insert_with(|| {
+            IfName::new(platform::if_name(index).unwrap_or_else(|| index.to_string()))
+        }))
+    }
+
+    /// The name for `index` as shown on a terminal (control characters
+    /// escaped); `?` when unknown.
+    pub fn get(&mut self, index: u32) -> &str {
+        self.lookup(index)
+            .map_or("?", |n| n.shown.as_deref().unwrap_or(&n.raw))
+    }
+
+    /// The name for `index` as the OS gave it, for JSON (whose writer
+    /// escapes it); `?` when unknown.
+    pub fn raw(&mut self, index: u32) -> &str {
+        self.lookup(index).map_or("?", |n| n.raw.as_str())
     }
 }
 
@@ -193,6 +218,24 @@ mod tests {
     fn unknown_interface_index() {
         let mut names = IfNames::default();
         assert_eq!(names.get(0), "?");
+        assert_eq!(names.raw(0), "?");
         assert!(!names.get(999_999).is_empty());
+    }
+
+    #[test]
+    fn names_with_controls_are_escaped_for_people_only() {
+        let table = IfaceTable::from_ifaces([Iface {
+            name: "x\u{1b}[1mY\u{7}".into(),
+            alias: None,
+            index: 4,
+            v4: vec![],
+            v6: vec![],
+            up: true,
+            multicast: true,
+            loopback: false,
+        }]);
+        let mut names = IfNames::new(&table);
+        assert_eq!(names.get(4), "x\\x1b[1mY\\x07");
+        assert_eq!(names.raw(4), "x\u{1b}[1mY\u{7}");
     }
 }

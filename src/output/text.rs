@@ -109,4 +109,48 @@ mod tests {
         assert_eq!(line.find("192.0.2.1"), HEADER.find("SOURCE"));
         assert_eq!(line.find("239.1.1.1"), HEADER.find("GROUP"));
     }
+
+    fn bad_names() -> IfNames {
+        IfNames::new(&crate::config::IfaceTable::from_ifaces([
+            crate::config::Iface {
+                name: "x\u{1b}[1mY\u{7}".into(),
+                alias: None,
+                index: 4,
+                v4: vec![],
+                v6: vec![],
+                up: true,
+                multicast: true,
+                loopback: false,
+            },
+        ]))
+    }
+
+    /// An interface named with ESC and BEL shows escaped in the IFACE column.
+    #[test]
+    fn interface_names_are_escaped() {
+        let p = Packet {
+            ifindex: 4,
+            ..Packet::sample(b"hi")
+        };
+        let mut out = Vec::new();
+        write_packet(&mut out, &p, &[], &mut bad_names()).unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert!(line.contains(" x\\x1b[1mY\\x07 "), "{line}");
+        assert!(!line.trim_end().chars().any(char::is_control), "{line}");
+    }
+
+    /// A payload that looks like a record cannot end its field early.
+    #[test]
+    fn quotes_in_payloads_are_escaped() {
+        let p = Packet::sample(b"line1\n{\"type\":\"packet\"}\n");
+        let mut out = Vec::new();
+        write_packet(&mut out, &p, &[], &mut IfNames::default()).unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert!(
+            line.trim_end_matches('\n')
+                .ends_with(r#"     24  "line1\n{\"type\":\"packet\"}\n""#),
+            "{line}"
+        );
+        assert_eq!(line.lines().count(), 1);
+    }
 }

@@ -153,6 +153,10 @@ impl<'a> StreamRecord<'a> {
 }
 
 /// The shape `stats` and `summary` share: totals, with the streams.
+///
+/// `streams` is the array of streams and `stream_count` their number:
+/// README once listed a numeric `streams` total too, but one key cannot
+/// hold both, and the array was always what was printed.
 #[derive(Debug, Serialize)]
 pub struct Analysis<'a> {
     pub packets: u64,
@@ -161,8 +165,13 @@ pub struct Analysis<'a> {
     pub foreign_packets: u64,
     pub unmatched_packets: u64,
     pub streams: Vec<StreamRecord<'a>>,
+    pub stream_count: usize,
     pub test_streams: usize,
     pub foreign_streams: usize,
+    /// Test sender ids seen from several source addresses (each source is
+    /// a stream of its own); only present when there are any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shared_senders: Vec<SharedSenderRecord>,
     #[serde(flatten)]
     pub figures: Figures<Option<f64>>,
     pub overflow_packets: u64,
@@ -184,8 +193,17 @@ impl<'a> Analysis<'a> {
                 .iter()
                 .map(|s| StreamRecord::new(a.groups(), s))
                 .collect(),
+            stream_count: t.streams,
             test_streams: t.test_streams,
             foreign_streams: t.foreign_streams,
+            shared_senders: a
+                .shared_senders()
+                .into_iter()
+                .map(|s| SharedSenderRecord {
+                    sender: SenderId(s.sender),
+                    sources: s.sources,
+                })
+                .collect(),
             figures: Figures {
                 expected: t.expected,
                 lost: t.lost,
@@ -201,6 +219,37 @@ impl<'a> Analysis<'a> {
             overflow_bytes: t.overflow_bytes,
             max_streams: a.max_streams(),
         }
+    }
+}
+
+/// One test sender id that arrived from several source addresses: a
+/// relay, a replayed capture, or two senders that drew the same id.
+#[derive(Debug, Serialize)]
+pub struct SharedSenderRecord {
+    pub sender: SenderId,
+    /// In order of first arrival.
+    pub sources: Vec<IpAddr>,
+}
+
+impl fmt::Display for SharedSenderRecord {
+    /// The note under a summary: what was seen and how it was counted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "note: sender #{} arrived from {} sources (",
+            self.sender,
+            self.sources.len()
+        )?;
+        for (i, s) in self.sources.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{s}")?;
+        }
+        f.write_str(
+            "): a relay, a replayed capture or two senders with one id; \
+             each source is counted as a stream of its own",
+        )
     }
 }
 

@@ -33,8 +33,8 @@ use crate::platform::Family;
 use crate::recv::IfaceEvent;
 
 pub use analysis::{
-    Analysis, Figures, GroupSummary, IntervalRecord, Latency, Stats, StreamRecord, Summary,
-    TestRecord,
+    Analysis, Figures, GroupSummary, IntervalRecord, Latency, SharedSenderRecord, Stats,
+    StreamRecord, Summary, TestRecord,
 };
 pub use sockopt::{sockopt_records, SockoptJoin, SockoptLine, SockoptRow};
 pub use time::Stamp;
@@ -190,6 +190,9 @@ pub struct SendSummary {
     pub errors: u64,
     pub elapsed_s: f64,
     pub rate_pps: f64,
+    /// `--stdin` only: lines longer than a datagram, skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines_skipped: Option<u64>,
 }
 
 impl SendSummary {
@@ -201,6 +204,7 @@ impl SendSummary {
             errors,
             elapsed_s,
             rate_pps,
+            lines_skipped: None,
         }
     }
 }

@@ -130,3 +130,31 @@ fn send_summary_as_before() {
         );
     }
 }
+
+/// `stream_count` is the number of streams, `streams` their array; a
+/// sender id seen from two sources is named in `shared_senders` (absent
+/// otherwise) and in a note.
+#[test]
+fn stream_count_and_shared_senders() {
+    let mut a = Analyzer::new(&groups());
+    feed(&mut a, [0, 1], 1);
+    let v = serde_json::to_value(Analysis::new(&a)).unwrap();
+    assert_eq!(v["stream_count"], 1);
+    assert_eq!(v["streams"].as_array().map(Vec::len), Some(1));
+    assert!(v.get("shared_senders").is_none());
+    let buf = crate::analysis::tests::test_buf(1, 2, 2, 100);
+    a.record(&packet(&buf, Some(0), "192.0.2.2:4000", 3));
+    let record = Analysis::new(&a);
+    assert_eq!(
+        record.shared_senders[0].to_string(),
+        "note: sender #0000000000000001 arrived from 2 sources (192.0.2.1, 192.0.2.2): \
+         a relay, a replayed capture or two senders with one id; \
+         each source is counted as a stream of its own"
+    );
+    let v = serde_json::to_value(record).unwrap();
+    assert_eq!(v["stream_count"], 2);
+    assert_eq!(
+        v["shared_senders"],
+        serde_json::json!([{"sender": "0000000000000001", "sources": ["192.0.2.1", "192.0.2.2"]}])
+    );
+}

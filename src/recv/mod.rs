@@ -150,9 +150,11 @@ pub fn run(
     sink: &mut dyn Sink,
 ) -> Result<Outcome> {
     let start = Instant::now();
-    let timeout_at = rule.timeout.map(|d| start + d);
-    let duration_at = rule.duration.map(|d| start + d);
-    let mut next_tick = tick.map(|t| start + t);
+    // Config caps durations (config::MAX_DURATION); one past what the
+    // clock can hold would simply never come.
+    let timeout_at = rule.timeout.and_then(|d| start.checked_add(d));
+    let duration_at = rule.duration.and_then(|d| start.checked_add(d));
+    let mut next_tick = tick.and_then(|t| start.checked_add(t));
     let mut next_check = start + IFACE_CHECK;
     let mut batch = platform::RecvBatch::new(BUF_LEN);
     let mut napper = Napper::new(platform::BATCH, rx.rcvbuf());
@@ -191,7 +193,8 @@ pub fn run(
         if let (Some(at), Some(every)) = (next_tick, tick) {
             if now >= at {
                 sink.tick(now)?;
-                next_tick = Some(at.max(now - every) + every);
+                let due = now.checked_sub(every).map_or(at, |t| at.max(t));
+                next_tick = due.checked_add(every);
             }
         }
         if now >= next_check {
@@ -303,14 +306,21 @@ fn batch_facts(metas: &[RecvMeta], asked: usize) -> nap::Batch {
 }
 
 fn report_event(event: &IfaceEvent) {
+    use crate::escape::name as shown;
     match event {
         IfaceEvent::Down(n) => {
-            tracing::warn!("{n} is down: nothing can arrive until it is up again")
+            tracing::warn!(
+                "{} is down: nothing can arrive until it is up again",
+                shown(n)
+            )
         }
-        IfaceEvent::Up(n) => tracing::warn!("{n} is up again; memberships kept"),
-        IfaceEvent::Gone(n) => tracing::warn!("{n} was removed; waiting for it to come back"),
-        IfaceEvent::Rejoined { name, index } => {
-            tracing::warn!("{name} is back (index {index}); groups joined again")
+        IfaceEvent::Up(n) => tracing::warn!("{} is up again; memberships kept", shown(n)),
+        IfaceEvent::Gone(n) => {
+            tracing::warn!("{} was removed; waiting for it to come back", shown(n))
         }
+        IfaceEvent::Rejoined { name, index } => tracing::warn!(
+            "{} is back (index {index}); groups joined again",
+            shown(name)
+        ),
     }
 }

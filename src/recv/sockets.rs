@@ -3,6 +3,7 @@
 //! (`igmp_max_memberships`, 20 by default) and sources per group
 //! (`igmp_max_msf`).
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,7 @@ use tracing::{debug, warn};
 use super::Packet;
 use crate::config::{Group, Iface, ReceiveConfig};
 use crate::platform::{self, Doing, Errno, Family, RecvMeta};
+use crate::signals;
 use crate::testpacket::TestHeader;
 
 /// IPv6 has no per-socket membership limit, but each membership costs
@@ -37,29 +39,6 @@ struct Planned {
     members: Vec<usize>,
 }
 
-impl Planned {
-    fn fits(&self, groups: &[Group], g: &Group, max_groups: usize, max_sources: usize) -> bool {
-        if self.family != Family::of(g.addr) || self.port != g.port {
-            return false;
-        }
-        let same_group = self
-            .members
-            .iter()
-            .filter(|&&m| groups[m].addr == g.addr)
-            .count();
-        if same_group > 0 {
-            return g.source.is_some() && same_group < max_sources;
-        }
-        let distinct = {
-            let mut addrs: Vec<_> = self.members.iter().map(|&m| groups[m].addr).collect();
-            addrs.sort_unstable();
-            addrs.dedup();
-            addrs.len()
-        };
-        distinct < max_groups
-    }
-}
-
 /// When each group was joined, for join latency and for the summary.
 #[derive(Debug, Clone, Copy)]
 pub struct Joined {
@@ -77,6 +56,8 @@ pub struct Receiver {
     /// The interface as last seen, to notice it going down or being
     /// replaced while we listen.
     watch: Option<Watch>,
+    /// False when Ctrl-C stopped the joins part way.
+    all_joined: bool,
 }
 
 /// What is known of the joined interface between checks.
@@ -115,27 +96,48 @@ impl Receiver {
         lean: bool,
     ) -> Result<Self> {
         let ifindex = iface.map_or(0, |i| i.index);
+        if let Some(i) = iface.filter(|i| !i.up) {
+            warn!("{} is down: nothing can arrive until it is up", i.name);
+        }
         let plan = plan(
             groups,
             platform::max_memberships_v4(),
             platform::max_sources_v4(),
         );
-        let mut socks: Vec<RxSocket> = Vec::with_capacity(plan.len());
+        let needed = plan.len();
+        let mut socks: Vec<RxSocket> = Vec::with_capacity(needed);
         let mut joined = vec![Joined { at: Instant::now() }; groups.len()];
+        let mut joins = 0usize;
         let mut granted = usize::MAX;
-        for p in plan {
+        // Tens of thousands of joins take the kernel a while: Ctrl-C stops
+        // them between joins, and what was joined is left on the normal
+        // path (the run then ends at once, as interrupted).
+        'plan: for (k, mut p) in plan.into_iter().enumerate() {
+            if signals::stop_requested() {
+                break;
+            }
             let bound_group = group_to_bind(groups, &p, ifindex);
-            let sock = platform::open_receiver(p.family, p.port, bound_group, lean).with_context(
-                || format!("opening a {} socket on port {}", p.family.name(), p.port),
-            )?;
+            let sock = platform::open_receiver(p.family, p.port, bound_group, lean)
+                .map_err(|e| open_error(e, &p, k, needed, groups.len()))?;
             let got = platform::set_recv_buffer(&sock, rcvbuf)
                 .with_context(|| format!("setting the receive buffer to {rcvbuf} bytes"))?;
             granted = granted.min(got);
-            for &i in &p.members {
+            for (n, &i) in p.members.iter().enumerate() {
+                if signals::stop_requested() {
+                    p.members.truncate(n);
+                    socks.push(RxSocket {
+                        sock,
+                        port: p.port,
+                        members: p.members,
+                        bound_group,
+                    });
+                    break 'plan;
+                }
                 let g = &groups[i];
                 platform::join(&sock, g.addr, g.source, ifindex)
                     .map_err(|e| join_error(e, g, iface))?;
                 joined[i] = Joined { at: Instant::now() };
+                joins += 1;
             }
             socks.push(RxSocket {
                 sock,
@@ -144,13 +146,20 @@ impl Receiver {
                 bound_group,
             });
         }
-        debug!("{} groups joined on {} sockets", groups.len(), socks.len());
+        if joins < groups.len() {
+            warn!(
+                "interrupted while joining: {joins} of {} groups joined; leaving them",
+                groups.len()
+            );
+        }
+        debug!("{joins} groups joined on {} sockets", socks.len());
         Ok(Self {
             socks,
             groups: groups.to_vec(),
             ifindex,
             joined,
             rcvbuf: if granted == usize::MAX { 0 } else { granted },
+            all_joined: joins == groups.len(),
             watch: iface.map(|i| Watch {
                 name: i.name.clone(),
                 up: i.up,
@@ -237,6 +246,12 @@ impl Receiver {
         &self.joined
     }
 
+    /// Whether every group was joined: false when Ctrl-C (or SIGTERM)
+    /// came while joining; the run then ends at once, as interrupted.
+    pub fn all_joined(&self) -> bool {
+        self.all_joined
+    }
+
     pub fn socket_count(&self) -> usize {
         self.socks.len()
     }
@@ -289,42 +304,114 @@ impl Receiver {
 
     /// Leaves every group explicitly, so the leave shows in `-vv` and
     /// routers hear it now rather than when the process exits.
+    ///
+    /// Newest first: Linux keeps an interface's groups in a list with the
+    /// newest at the head, and a leave walks it to its group, so leaving
+    /// in join order took quadratic time (65,536 groups: 28 s of kernel
+    /// time); in reverse each leave finds its group at once. Sockets are
+    /// closed newest first for the same reason.
     pub fn leave_all(&mut self) {
-        for s in &self.socks {
-            for &m in &s.members {
+        while let Some(s) = self.socks.pop() {
+            for &m in s.members.iter().rev() {
                 let g = &self.groups[m];
                 if let Err(e) = platform::leave(&s.sock, g.addr, g.source, self.ifindex) {
                     warn!("leaving {g}: {e}");
                 }
             }
         }
-        self.socks.clear();
     }
 }
 
 /// Assigns groups to sockets in order: one socket per family and port,
 /// and a new one whenever the kernel's per-socket limits would be passed.
+/// Each group goes to the first socket it fits (first fit), found without
+/// scanning every socket: 65,536 groups are planned in milliseconds.
 fn plan(groups: &[Group], max_v4: usize, max_sources: usize) -> Vec<Planned> {
     let mut plan: Vec<Planned> = Vec::new();
+    // Per socket: distinct group addresses on it.
+    let mut distinct: Vec<usize> = Vec::new();
+    // Per (port, group address): the sockets holding it, with how many
+    // memberships (sources) of it each holds, in socket order.
+    let mut holders: HashMap<(u16, IpAddr), Vec<(usize, usize)>> = HashMap::new();
+    // Per (family, port): its sockets in order, and the position of the
+    // first that may still take a new group address (distinct only grows,
+    // so the position only moves forward).
+    let mut lanes: HashMap<(Family, u16), (Vec<usize>, usize)> = HashMap::new();
     for (i, g) in groups.iter().enumerate() {
         let family = Family::of(g.addr);
         let max = match family {
             Family::V4 => max_v4,
             Family::V6 => V6_BATCH,
         };
-        match plan
-            .iter_mut()
-            .find(|p| p.fits(groups, g, max, max_sources))
-        {
-            Some(p) => p.members.push(i),
-            None => plan.push(Planned {
+        let held = holders.entry((g.port, g.addr)).or_default();
+        // A socket already holding the address takes another source of it.
+        let with_group = match g.source {
+            Some(_) => held.iter().position(|&(_, n)| n < max_sources),
+            None => None,
+        };
+        // Otherwise the first socket with room for one more address.
+        let (socks, first_room) = lanes.entry((family, g.port)).or_default();
+        while socks.get(*first_room).is_some_and(|&s| distinct[s] >= max) {
+            *first_room += 1;
+        }
+        let with_room = socks[(*first_room).min(socks.len())..]
+            .iter()
+            .copied()
+            .find(|&s| distinct[s] < max && !held.iter().any(|&(h, _)| h == s));
+        let chosen = match (with_group.map(|k| held[k].0), with_room) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b).unwrap_or(plan.len()),
+        };
+        if chosen == plan.len() {
+            plan.push(Planned {
                 family,
                 port: g.port,
-                members: vec![i],
-            }),
+                members: Vec::new(),
+            });
+            distinct.push(0);
+            socks.push(chosen);
+        }
+        plan[chosen].members.push(i);
+        match held.iter_mut().find(|(s, _)| *s == chosen) {
+            Some((_, n)) => *n += 1,
+            None => {
+                held.push((chosen, 1));
+                distinct[chosen] += 1;
+            }
         }
     }
     plan
+}
+
+/// Opening socket `k` (from 0) of `needed` failed. Past the limit on open
+/// files (EMFILE), says how many sockets these groups need and what the
+/// limit is: 65,536 IPv4 groups need 3,277 sockets at 20 per socket.
+fn open_error(
+    e: std::io::Error,
+    p: &Planned,
+    k: usize,
+    needed: usize,
+    groups: usize,
+) -> anyhow::Error {
+    let what = format!(
+        "opening socket {} of {needed} ({}, port {})",
+        k + 1,
+        p.family.name(),
+        p.port
+    );
+    if platform::errno_name(&e).as_deref() != Some("EMFILE") {
+        return anyhow::Error::new(e).context(what);
+    }
+    let limit = platform::open_files_limit().map_or_else(
+        || "this process may open no more files".to_string(),
+        |n| format!("ulimit -n allows this process {n} open files"),
+    );
+    // Room for stdio and the rest, rounded up to a hundred.
+    let suggest = (needed + 64).div_ceil(100) * 100;
+    anyhow::Error::new(e).context(format!(
+        "{what}: EMFILE ({groups} groups need {needed} sockets, but {limit}; \
+         raise it, e.g. ulimit -n {suggest}, or join fewer groups)"
+    ))
 }
 
 /// The group to bind a socket to, when the platform allows it and every
@@ -354,7 +441,8 @@ fn join_error(e: std::io::Error, g: &Group, iface: Option<&Iface>) -> anyhow::Er
     let hint = platform::hint(
         &e,
         Doing::Join {
-            iface_given: iface.is_some(),
+            group: g.addr,
+            iface: iface.map(|i| (i.index, i.name.as_str())),
         },
     );
     anyhow::Error::new(e).context(format!("joining {g} on {on}: {errno}{hint}"))
@@ -391,6 +479,78 @@ mod tests {
     fn sources_of_one_group_share_a_socket_up_to_the_limit() {
         let g = groups("198.51.100.1,239.1.1.1 198.51.100.2,239.1.1.1 198.51.100.3,239.1.1.1");
         assert_eq!(members(&plan(&g, 20, 2)), [vec![0, 1], vec![2]]);
+    }
+
+    /// The plan before it was made linear: first fit by scanning every
+    /// socket and counting its members (quadratic: 65,536 groups took 197 s).
+    fn first_fit_by_scanning(
+        groups: &[Group],
+        max_v4: usize,
+        max_sources: usize,
+    ) -> Vec<Vec<usize>> {
+        let mut plan: Vec<(Family, u16, Vec<usize>)> = Vec::new();
+        for (i, g) in groups.iter().enumerate() {
+            let family = Family::of(g.addr);
+            let max = if family == Family::V4 {
+                max_v4
+            } else {
+                V6_BATCH
+            };
+            let fits = |(f, port, members): &(Family, u16, Vec<usize>)| {
+                if *f != family || *port != g.port {
+                    return false;
+                }
+                let same = members
+                    .iter()
+                    .filter(|&&m| groups[m].addr == g.addr)
+                    .count();
+                if same > 0 {
+                    return g.source.is_some() && same < max_sources;
+                }
+                let mut addrs: Vec<_> = members.iter().map(|&m| groups[m].addr).collect();
+                addrs.sort_unstable();
+                addrs.dedup();
+                addrs.len() < max
+            };
+            match plan.iter_mut().find(|p| fits(p)) {
+                Some(p) => p.2.push(i),
+                None => plan.push((family, g.port, vec![i])),
+            }
+        }
+        plan.into_iter().map(|p| p.2).collect()
+    }
+
+    #[test]
+    fn same_plan_as_scanning_every_socket() {
+        let mut text = String::from("239.1.1.1+7 ff15::1+3 239.1.1.1:6000+4");
+        for s in 1..=5 {
+            text.push_str(&format!(
+                " 198.51.100.{s},232.1.1.1 198.51.100.{s},232.1.1.2"
+            ));
+        }
+        text.push_str(" 232.1.1.1 239.2.0.1+30 198.51.100.9,239.2.0.3 [ff15::2]:6000+150");
+        let g = groups(&text);
+        for (max_v4, max_sources) in [(20, 10), (2, 2), (3, 1), (1, 3)] {
+            assert_eq!(
+                members(&plan(&g, max_v4, max_sources)),
+                first_fit_by_scanning(&g, max_v4, max_sources),
+                "max_v4 {max_v4}, max_sources {max_sources}"
+            );
+        }
+    }
+
+    /// Found by hand: `join 239.1.0.1+65536` spent 197 s planning before
+    /// it joined anything (the plan was quadratic). Now linear: this runs
+    /// in well under a second even unoptimized.
+    #[test]
+    fn plans_the_largest_range_at_once() {
+        let g = groups(&format!("239.1.0.1+{}", crate::config::MAX_RANGE));
+        let p = plan(&g, 20, 10);
+        assert_eq!(p.len(), 3277, "65,536 groups, 20 per socket");
+        assert!(p[..3276].iter().all(|s| s.members.len() == 20));
+        assert_eq!(p[3276].members, (65_520..65_536).collect::<Vec<_>>());
+        let g = groups(&format!("[ff15::1]:5000+{}", crate::config::MAX_RANGE));
+        assert_eq!(plan(&g, 20, 10).len(), 656, "100 per IPv6 socket");
     }
 
     #[test]

@@ -11,6 +11,8 @@ mod stats;
 
 use std::time::{Duration, Instant};
 
+use socket2::SockAddr;
+
 use crate::clock;
 use crate::platform::SendBatch;
 use crate::signals;
@@ -89,15 +91,18 @@ impl Sender {
     }
 
     /// Hands the batch to the kernel, which may take only its first
-    /// datagrams (see [`Stats::tally`]).
+    /// datagrams (see [`Stats::tally`]). A refusal that stops the run
+    /// came before anything was sent, so it is the run's first datagram,
+    /// to the first destination, that was refused.
     fn flush(&self, batch: &mut SendBatch, stats: &mut Stats, len: u32) -> Result<(), Refused> {
         let asked = batch.len() as u64;
         let taken = batch
             .send(self.socket())
             .map(|sent| (sent as u64, sent as u64 * u64::from(len)));
-        stats
-            .tally(asked, taken)
-            .map_err(|error| Refused { error, to: None })
+        stats.tally(asked, taken).map_err(|error| Refused {
+            error,
+            to: self.targets.first().and_then(SockAddr::as_socket),
+        })
     }
 
     /// Sends one datagram to every destination, each on its own.

@@ -95,6 +95,11 @@ impl Sender {
         Ok(())
     }
 
+    /// The IP version it sends.
+    pub fn family(&self) -> Family {
+        self.family
+    }
+
     /// The socket, for what the engine does not do (e.g. replies).
     pub fn socket(&self) -> &Socket {
         &self.sock

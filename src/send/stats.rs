@@ -17,6 +17,12 @@ pub struct Stats {
     pub bytes: u64,
     /// Datagrams the kernel refused after the first was accepted.
     pub errors: u64,
+    /// The OS error code of the first of those refusals, when the kernel
+    /// gave one (a batch it took only part of says no more than how
+    /// many).
+    pub first_error: Option<i32>,
+    /// `--stdin` lines longer than a datagram, skipped.
+    pub lines_skipped: u64,
     /// The whole run, waits included.
     pub elapsed: Duration,
     /// From the first send to the last, for the achieved rate.
@@ -47,8 +53,13 @@ impl Stats {
                 self.errors += asked - sent;
             }
             Err(e) if self.packets > 0 => {
-                if self.errors == 0 {
-                    warn!("send failed ({e}); counting further failures silently");
+                if self.first_error.is_none() {
+                    let errno = platform::errno_name(&e).unwrap_or_default();
+                    warn!(
+                        "sending failed after {} packets: {errno} ({e}); counting further failures",
+                        self.packets
+                    );
+                    self.first_error = Some(e.raw_os_error().unwrap_or(0));
                 }
                 self.errors += asked;
             }
@@ -114,8 +125,9 @@ mod tests {
         let mut s = Stats::default();
         s.tally(1, Ok((1, 5))).unwrap();
         s.tally(3, Err(unreachable())).unwrap();
-        s.tally(1, Err(unreachable())).unwrap();
+        s.tally(1, Err(io::Error::from_raw_os_error(19))).unwrap();
         assert_eq!((s.packets, s.bytes, s.errors), (1, 5, 4));
+        assert_eq!(s.first_error, Some(101), "the first error is kept");
     }
 
     #[test]

@@ -19,6 +19,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use tracing::{debug, trace};
 
 use crate::config::{Group, Iface, IfaceTable};
+use crate::escape;
 use crate::platform::{self, Family};
 use crate::usage;
 
@@ -41,7 +42,7 @@ impl Value {
 
     /// For the table: interfaces are named when this host has them.
     pub fn display(self, ifaces: &IfaceTable) -> String {
-        let named = |name: &str| crate::escape::escaped(name.as_bytes());
+        let named = |name: &str| crate::escape::name(name).into_owned();
         match self {
             Value::Int(n) => n.to_string(),
             Value::Index(0) => "0".to_string(),
@@ -265,7 +266,7 @@ fn iface_setting(
                 Setting::AddrIndex(i.index),
                 Some(format!(
                     "{} has no IPv4 address: set by index {} ({})",
-                    i.name,
+                    escape::name(&i.name),
                     i.index,
                     platform::IFACE_INDEX_V4_FORM
                 )),
@@ -420,15 +421,20 @@ impl Report {
         Some(format!(
             "{}={}{on}: {}",
             self.row.name(),
-            req.value,
+            escape::controls(&req.value),
             errno_text(e)
         ))
     }
 
+    /// The REQUESTED cell: the value as given (an interface name from
+    /// `-i`, or what `--set` said), control characters escaped.
     pub fn requested(&self) -> Option<String> {
-        self.request.as_ref().map(|r| match r.origin {
-            Some(o) => format!("{} ({o})", r.value),
-            None => r.value.clone(),
+        self.request.as_ref().map(|r| {
+            let value = escape::controls(&r.value);
+            match r.origin {
+                Some(o) => format!("{value} ({o})"),
+                None => value.into_owned(),
+            }
         })
     }
 
@@ -1076,6 +1082,61 @@ mod tests {
         );
         assert_eq!(r.value.as_ref().ok(), Some(&Value::Int(1)));
         assert_eq!(r.notes()[0], "refused: EINVAL");
+    }
+
+    /// An interface named with ESC and BEL: escaped in every cell, note
+    /// and join line of the text table; as given (JSON-escaped) in JSON.
+    #[test]
+    fn interface_names_with_controls_are_escaped_in_the_table() {
+        let name = "x\u{1b}[1mY\u{7}";
+        let bad = Iface {
+            name: name.into(),
+            alias: None,
+            index: 4,
+            v4: vec![],
+            v6: vec![],
+            up: true,
+            multicast: true,
+            loopback: false,
+        };
+        let table = IfaceTable::from_ifaces([bad.clone()]);
+        let reqs = plan(&[], &[Family::V4], Some(&bad), &table).unwrap();
+        let req = reqs[0].clone();
+        let section = Section {
+            family: Family::V4,
+            rows: vec![Report {
+                row: req.row,
+                family: Family::V4,
+                value: Ok(Value::Addr(Ipv4Addr::UNSPECIFIED)),
+                request: Some(req),
+                set_error: Some(io::Error::from_raw_os_error(22)),
+                default: Value::Addr(Ipv4Addr::UNSPECIFIED),
+            }],
+            joins: vec![JoinReport {
+                group: "239.1.1.1".parse().unwrap(),
+                source: None,
+                iface: Some(bad),
+                error: None,
+            }],
+        };
+        let text = render_text(&section, &table);
+        assert!(
+            !text.lines().any(|l| l.chars().any(char::is_control)),
+            "{text}"
+        );
+        assert!(text.contains("x\\x1b[1mY\\x07 (-i)"), "{text}");
+        assert!(
+            text.contains("on x\\x1b[1mY\\x07 (index 4): joined"),
+            "{text}"
+        );
+        let line = section.rows[0].set_error_line().unwrap();
+        assert!(
+            line.starts_with("IP_MULTICAST_IF=x\\x1b[1mY\\x07:"),
+            "{line}"
+        );
+        let records = render_json(&section);
+        assert_eq!(records[0]["requested"], name);
+        assert_eq!(records[1]["iface"], name);
     }
 
     #[test]

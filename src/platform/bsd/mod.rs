@@ -7,8 +7,9 @@
 mod options;
 
 pub use super::unix::{
-    encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave, raw_stdout,
-    recv_into, send_from, setsockopt_raw, RecvState, SendState, Waiter, IFACE_INDEX_V4_FORM,
+    encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave,
+    open_files_limit, raw_stdout, recv_into, send_from, setsockopt_raw, RecvState, SendState,
+    Waiter, IFACE_INDEX_V4_FORM,
 };
 pub use options::SOCKOPT_TABLE;
 

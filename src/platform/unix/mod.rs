@@ -211,6 +211,23 @@ pub fn errno(err: &io::Error) -> Option<Errno> {
     })
 }
 
+/// How many files (sockets included) this process may have open: the soft
+/// `RLIMIT_NOFILE` (`ulimit -n`); `None` when unlimited or unknown.
+pub fn open_files_limit() -> Option<u64> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct we own.
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) };
+    if rc != 0 || lim.rlim_cur == libc::RLIM_INFINITY {
+        return None;
+    }
+    // rlim_t is u64 on Linux and macOS, i64 on FreeBSD.
+    #[allow(clippy::useless_conversion)]
+    u64::try_from(lim.rlim_cur).ok()
+}
+
 /// Stdout without std's line buffering underneath our buffer: each flush
 /// is then exactly one write(2), not one per line-buffer refill.
 pub fn raw_stdout() -> io::Result<std::fs::File> {

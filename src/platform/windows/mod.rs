@@ -577,6 +577,11 @@ pub fn errno(err: &io::Error) -> Option<Errno> {
     })
 }
 
+/// Windows has no per-process limit on sockets like `ulimit -n`.
+pub fn open_files_limit() -> Option<u64> {
+    None
+}
+
 /// Stdout without std's buffering underneath ours: a `File` on a duplicate
 /// of the stdout handle, so each flush is one `WriteFile`.
 pub fn raw_stdout() -> io::Result<std::fs::File> {
