@@ -41,6 +41,23 @@ impl Iface {
 
 /// `mc0 (index 3)`, for people: the name with control characters escaped
 /// (an OS allows ESC and BEL in names). JSON uses `name` itself.
+#[cfg(test)]
+impl Iface {
+    /// An up, multicast-capable interface without addresses, for tests.
+    pub(crate) fn named(name: &str, index: u32) -> Self {
+        Self {
+            name: name.into(),
+            alias: None,
+            index,
+            v4: vec![],
+            v6: vec![],
+            up: true,
+            multicast: true,
+            loopback: false,
+        }
+    }
+}
+
 impl fmt::Display for Iface {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} (index {})", escape::name(&self.name), self.index)
@@ -202,16 +219,7 @@ mod tests {
     #[test]
     fn names_are_shown_escaped() {
         let mut t = table();
-        let bad = Iface {
-            name: "x\u{1b}[1mY\u{7}".into(),
-            alias: None,
-            index: 4,
-            v4: vec![],
-            v6: vec![],
-            up: true,
-            multicast: true,
-            loopback: false,
-        };
+        let bad = Iface::named("x\u{1b}[1mY\u{7}", 4);
         assert_eq!(bad.to_string(), "x\\x1b[1mY\\x07 (index 4)");
         t.by_index.insert(4, bad);
         let e = t.resolve("nosuch").unwrap_err().to_string();

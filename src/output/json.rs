@@ -182,16 +182,10 @@ mod tests {
     /// no raw ESC or BEL on a terminal).
     #[test]
     fn interface_names_are_escaped_json_style() {
-        let table = crate::config::IfaceTable::from_ifaces([crate::config::Iface {
-            name: "x\u{1b}[1mY\u{7}".into(),
-            alias: None,
-            index: 4,
-            v4: vec![],
-            v6: vec![],
-            up: true,
-            multicast: true,
-            loopback: false,
-        }]);
+        let table = crate::config::IfaceTable::from_ifaces([crate::config::Iface::named(
+            "x\u{1b}[1mY\u{7}",
+            4,
+        )]);
         let p = Packet {
             ifindex: 4,
             ..packet(b"hi", None)

@@ -224,16 +224,7 @@ mod tests {
 
     #[test]
     fn names_with_controls_are_escaped_for_people_only() {
-        let table = IfaceTable::from_ifaces([Iface {
-            name: "x\u{1b}[1mY\u{7}".into(),
-            alias: None,
-            index: 4,
-            v4: vec![],
-            v6: vec![],
-            up: true,
-            multicast: true,
-            loopback: false,
-        }]);
+        let table = IfaceTable::from_ifaces([Iface::named("x\u{1b}[1mY\u{7}", 4)]);
         let mut names = IfNames::new(&table);
         assert_eq!(names.get(4), "x\\x1b[1mY\\x07");
         assert_eq!(names.raw(4), "x\u{1b}[1mY\u{7}");

@@ -112,16 +112,7 @@ mod tests {
 
     fn bad_names() -> IfNames {
         IfNames::new(&crate::config::IfaceTable::from_ifaces([
-            crate::config::Iface {
-                name: "x\u{1b}[1mY\u{7}".into(),
-                alias: None,
-                index: 4,
-                v4: vec![],
-                v6: vec![],
-                up: true,
-                multicast: true,
-                loopback: false,
-            },
+            crate::config::Iface::named("x\u{1b}[1mY\u{7}", 4),
         ]))
     }
 

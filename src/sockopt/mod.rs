@@ -1089,16 +1089,7 @@ mod tests {
     #[test]
     fn interface_names_with_controls_are_escaped_in_the_table() {
         let name = "x\u{1b}[1mY\u{7}";
-        let bad = Iface {
-            name: name.into(),
-            alias: None,
-            index: 4,
-            v4: vec![],
-            v6: vec![],
-            up: true,
-            multicast: true,
-            loopback: false,
-        };
+        let bad = Iface::named(name, 4);
         let table = IfaceTable::from_ifaces([bad.clone()]);
         let reqs = plan(&[], &[Family::V4], Some(&bad), &table).unwrap();
         let req = reqs[0].clone();
