@@ -581,6 +581,24 @@ fn root_selftest_passes_in_a_fresh_namespace() {
     );
 }
 
+/// More packets than the receive buffer holds at once: the self-test reads
+/// while it sends, so a large count passes instead of blaming loopback.
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_selftest_with_more_packets_than_the_buffer_holds() {
+    require_root!();
+    let ns = Netns::new().unwrap();
+    let mut cmd = ns.mcast();
+    cmd.args(["selftest", "-c", "5000", "-t", "10s"]);
+    let done = run_with_timeout(cmd, WAIT).unwrap();
+    assert_eq!(done.code(), Some(0), "{}{}", done.stdout, done.stderr);
+    assert!(
+        done.stdout.contains("received 5000 (5000 intact)"),
+        "{}",
+        done.stdout
+    );
+}
+
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_send_reports_effective_settings() {
