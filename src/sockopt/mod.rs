@@ -8,7 +8,7 @@
 
 mod render;
 
-pub use render::{render_json, render_text};
+pub use render::render_text;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr};
@@ -1125,9 +1125,17 @@ mod tests {
             line.starts_with("IP_MULTICAST_IF=x\\x1b[1mY\\x07:"),
             "{line}"
         );
-        let records = render_json(&section);
+        let records = json_records(&section);
         assert_eq!(records[0]["requested"], name);
         assert_eq!(records[1]["iface"], name);
+    }
+
+    /// The section's records as JSON values, as `--format json` prints them.
+    fn json_records(section: &Section) -> Vec<serde_json::Value> {
+        crate::record::sockopt_records(section)
+            .iter()
+            .map(|r| serde_json::to_value(r).unwrap())
+            .collect()
     }
 
     #[test]
@@ -1148,7 +1156,7 @@ mod tests {
                 .any(|l| l.starts_with("IP_MULTICAST_TTL ") && l.contains(" 5 ")),
             "{text}"
         );
-        let records = render_json(&s);
+        let records = json_records(&s);
         assert_eq!(records.len(), s.rows.len());
         let ttl = records
             .iter()

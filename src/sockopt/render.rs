@@ -3,8 +3,6 @@
 
 use std::fmt::Write as _;
 
-use serde_json::Value as Json;
-
 use super::{errno_text, Section};
 use crate::config::IfaceTable;
 
@@ -104,13 +102,4 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(cur);
     }
     lines
-}
-
-/// One family's records as JSON values (the records themselves are
-/// [`crate::record::sockopt_records`]).
-pub fn render_json(section: &Section) -> Vec<Json> {
-    crate::record::sockopt_records(section)
-        .iter()
-        .map(|r| serde_json::to_value(r).unwrap_or(Json::Null))
-        .collect()
 }
