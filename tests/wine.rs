@@ -9,6 +9,7 @@
 //! could not confirm (see [`UNCONFIRMED`]), asserting what Wine does do.
 
 use std::net::IpAddr;
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -64,6 +65,15 @@ fn linux_sender(ns: &Netns, group: &str, iface: &str, extra: &[&str]) -> std::pr
     ])
     .args(extra);
     cmd
+}
+
+/// `listen SPEC -i IFACE -c 3 -t TIMEOUT --json` on the given `mcast`
+/// (Windows under Wine, or Linux).
+fn listener(mut mcast: Command, spec: &str, iface: &str, timeout: &str) -> Command {
+    mcast.args([
+        "listen", spec, "-i", iface, "-c", "3", "-t", timeout, "--json",
+    ]);
+    mcast
 }
 
 fn say_unconfirmed(what: &str) {
@@ -194,10 +204,7 @@ fn root_wine_listener_hears_linux_ipv4_by_name_index_and_address() {
     for (n, iface) in ["mc1", index.as_str(), "192.0.2.2"].into_iter().enumerate() {
         let group = format!("239.7.0.{}", n + 1);
         let target = format!("{group}:5000");
-        let mut listen = wine.mcast();
-        listen.args([
-            "listen", &target, "-i", iface, "-c", "3", "-t", "30s", "--json",
-        ]);
+        let listen = listener(wine.mcast(), &target, iface, "30s");
         let done = exchange(
             &ns,
             listen,
@@ -214,18 +221,7 @@ fn root_wine_listener_hears_linux_ipv6() {
     require_root!();
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
-    let mut listen = wine.mcast();
-    listen.args([
-        "listen",
-        "[ff15::71]:5000",
-        "-i",
-        "mc1",
-        "-c",
-        "3",
-        "-t",
-        "30s",
-        "--json",
-    ]);
+    let listen = listener(wine.mcast(), "[ff15::71]:5000", "mc1", "30s");
     let done = exchange(
         &ns,
         listen,
@@ -270,18 +266,7 @@ fn root_wine_ssm_v4_join_uses_microsofts_struct_order() {
     let ns = Netns::new().unwrap();
     ns.add_addr("mc0", "192.0.2.3/24").unwrap();
     let wine = Wine::new(&ns).unwrap();
-    let mut listen = wine.mcast();
-    listen.args([
-        "listen",
-        "192.0.2.1,232.7.7.7:5000",
-        "-i",
-        "mc1",
-        "-c",
-        "3",
-        "-t",
-        "5s",
-        "--json",
-    ]);
+    let listen = listener(wine.mcast(), "192.0.2.1,232.7.7.7:5000", "mc1", "5s");
     let mut l = ns.spawn(listen).unwrap();
     l.wait_for_group(&ns, ip("232.7.7.7"), WINE_WAIT).unwrap();
     let filters = source_filters(&ns);
@@ -321,18 +306,7 @@ fn root_wine_ssm_v6_join_reports_what_wine_refuses() {
     require_root!();
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
-    let mut listen = wine.mcast();
-    listen.args([
-        "listen",
-        "2001:db8::1,[ff35::77]:5000",
-        "-i",
-        "mc1",
-        "-c",
-        "3",
-        "-t",
-        "5s",
-        "--json",
-    ]);
+    let listen = listener(wine.mcast(), "2001:db8::1,[ff35::77]:5000", "mc1", "5s");
     let done = run_with_timeout(listen, WINE_WAIT).unwrap();
     if done.code() == Some(3) {
         assert!(
@@ -349,18 +323,7 @@ fn root_wine_ssm_v6_join_reports_what_wine_refuses() {
         say_unconfirmed("MCAST_JOIN_SOURCE_GROUP");
     } else {
         // A Wine that joins must then deliver, checked as on Windows.
-        let mut l = wine.mcast();
-        l.args([
-            "listen",
-            "2001:db8::1,[ff35::77]:5000",
-            "-i",
-            "mc1",
-            "-c",
-            "3",
-            "-t",
-            "30s",
-            "--json",
-        ]);
+        let l = listener(wine.mcast(), "2001:db8::1,[ff35::77]:5000", "mc1", "30s");
         let done = exchange(
             &ns,
             l,
@@ -392,18 +355,7 @@ fn root_linux_listener_hears_the_windows_sender() {
             "192.0.2.1,232.7.1.2:5000",
         ),
     ] {
-        let mut listen = ns.mcast();
-        listen.args([
-            "listen",
-            listen_spec,
-            "-i",
-            "mc1",
-            "-c",
-            "3",
-            "-t",
-            "30s",
-            "--json",
-        ]);
+        let listen = listener(ns.mcast(), listen_spec, "mc1", "30s");
         let mut send = wine.mcast();
         send.args([
             "send", target, "-i", "mc0", "-c", "3", "--rate", "20", "--ttl", "4",
