@@ -127,7 +127,8 @@ fn announce(cfg: &SendConfig, eff: &Effective, sender: u64, ui: Ui) -> Result<()
             eff.loopback,
             sender,
             cfg.count,
-        );
+        )
+        .for_duration(cfg.duration);
         json_line(&start)?;
     } else if !ui.quiet {
         crate::say!(

@@ -113,6 +113,8 @@ pub enum StartDetail<'a> {
         loopback: bool,
         sender: SenderId,
         count: Option<u64>,
+        /// `--duration` in seconds; with `count`, whichever ends first.
+        duration_s: Option<f64>,
     },
     Sockopt {
         os: &'static str,
@@ -163,8 +165,17 @@ impl<'a> Start<'a> {
                 loopback,
                 sender: SenderId(sender),
                 count,
+                duration_s: None,
             },
         )
+    }
+
+    /// `send`'s run bound by `--duration` too.
+    pub fn for_duration(mut self, duration: Option<std::time::Duration>) -> Self {
+        if let StartDetail::Send { duration_s, .. } = &mut self.detail {
+            *duration_s = duration.map(|d| d.as_secs_f64());
+        }
+        self
     }
 
     pub fn sockopt(families: &[Family], iface: Option<&'a Iface>) -> Self {

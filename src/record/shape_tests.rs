@@ -158,3 +158,19 @@ fn stream_count_and_shared_senders() {
         serde_json::json!([{"sender": "0000000000000001", "sources": ["192.0.2.1", "192.0.2.2"]}])
     );
 }
+
+/// `send -d` says its time bound in the start record, next to the count.
+#[test]
+fn send_start_carries_its_duration() {
+    let g = crate::config::parse_groups("239.1.1.1", 5000).unwrap();
+    let start = super::Start::send(&g, None, None, 1, true, 7, None)
+        .for_duration(Some(Duration::from_millis(2500)));
+    let v = serde_json::to_value(&start).unwrap();
+    assert_eq!(v["count"], Value::Null);
+    assert_eq!(v["duration_s"], 2.5);
+    let bare = super::Start::send(&g, None, None, 1, true, 7, Some(10));
+    assert_eq!(
+        serde_json::to_value(&bare).unwrap()["duration_s"],
+        Value::Null
+    );
+}
