@@ -15,8 +15,8 @@ use serde_json::Value;
 
 use crate::support::impair::{self, udp_drops_on_port, Loss, Relay};
 use crate::support::{
-    addr_of, ip, json_lines, run_with_timeout, summary_of, v4, wait_until, Finished, Netns,
-    Running, JOIN_TIMEOUT, WAIT,
+    addr_of, ip, json_lines, peak_rss_kib, run_with_timeout, summary_of, v4, wait_until, Finished,
+    Netns, Running, JOIN_TIMEOUT, WAIT,
 };
 
 /// Starts `mcast listen GROUP -i mc1 ARGS` and waits until `GROUP` (a
@@ -373,16 +373,6 @@ fn root_max_loss_decides_the_exit_code() {
     assert_eq!(s["network_loss_pct"], Value::Null, "{s}");
     let verdict = s["verdict"].as_str().unwrap();
     assert!(verdict.contains("no mcast test packets"), "{verdict}");
-}
-
-/// Peak resident memory of a running process, in KiB.
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or_else(|| panic!("no VmHWM in {status}"))
 }
 
 #[test]

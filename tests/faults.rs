@@ -18,8 +18,8 @@ use serde_json::Value;
 
 use crate::support::impair;
 use crate::support::{
-    addr_of, ip, json_lines, mcast_bin, records_of, run_with_timeout, Finished, Netns, Running,
-    Stream, JOIN_TIMEOUT, WAIT,
+    addr_of, ip, json_lines, mcast_bin, peak_rss_kib, records_of, run_with_timeout, Finished,
+    Netns, Running, Stream, JOIN_TIMEOUT, WAIT,
 };
 
 /// An interface name with ESC (a bold-on sequence) and BEL in it: Linux
@@ -908,16 +908,6 @@ def sender_socket():
 "#;
 
 // Many senders, many groups: bounded memory.
-
-/// Peak resident memory of a running process, in KiB.
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or_else(|| panic!("no VmHWM in {status}"))
-}
 
 /// 20,000 senders (one datagram from each of 20,000 source ports): every
 /// packet printed and counted, streams capped at 10,000 (the rest counted

@@ -100,6 +100,17 @@ fn can_unshare_net() -> bool {
     })
 }
 
+/// Peak resident memory of a running process (`VmHWM`), in KiB.
+pub fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_else(|e| panic!("reading /proc/{pid}/status: {e}"));
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no VmHWM in {status}"))
+}
+
 /// Parses an IP address written in a test; panics on a typo.
 pub fn ip(s: &str) -> IpAddr {
     s.parse()
