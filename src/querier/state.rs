@@ -248,15 +248,12 @@ pub fn verdicts(
     };
     let age = now.saturating_duration_since(last);
     let interval = match (link.qqi, link.measured) {
-        (Some(q), Some(m)) => format!("every {} (measured {})", secs(q), secs(m)),
-        (Some(q), None) => format!("every {}", secs(q)),
-        (None, Some(m)) => format!("every {} (measured)", secs(m)),
-        (None, None) => "interval not known yet".to_string(),
+        (Some(q), Some(m)) => format!("queries every {} (measured {})", secs(q), secs(m)),
+        (Some(q), None) => format!("queries every {}", secs(q)),
+        (None, Some(m)) => format!("queries every {} (measured)", secs(m)),
+        (None, None) => "interval not known yet (one query seen)".to_string(),
     };
-    let mut ok = format!(
-        "{} querier {querier} on {name}: queries {interval}",
-        version.name()
-    );
+    let mut ok = format!("{} querier {querier} on {name}: {interval}", version.name());
     if let Some(qrv) = link.qrv {
         ok.push_str(&format!(", robustness {qrv}"));
     }

@@ -65,7 +65,7 @@ fn igmpv2_and_v1_queries_by_length_and_code() {
     assert_eq!((q.qrv, q.qqi), (None, None));
     // The same message with Max Resp Code 0 is IGMPv1 (RFC 3376 §7.1).
     let mut v1 = hex(V2_QUERY);
-    v1[21] = 0;
+    v1[25] = 0;
     let (_, q) = query(parse_ipv4(&v1));
     assert_eq!(q.version, Version::IgmpV1);
     assert_eq!(q.max_resp, Duration::from_secs(10));
