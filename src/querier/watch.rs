@@ -55,6 +55,7 @@ pub struct Watch {
     buf: Vec<u8>,
     ctrl: CmsgBuf,
     iface: Option<u32>,
+    families: Vec<Family>,
     /// Why this host's own reports cannot be seen, when they cannot.
     pub tap_error: Option<io::Error>,
 }
@@ -92,6 +93,7 @@ impl Watch {
             buf: vec![0; BUF_LEN],
             ctrl: CmsgBuf::default(),
             iface,
+            families: families.to_vec(),
             tap_error,
         })
     }
@@ -160,7 +162,7 @@ impl Watch {
             let Some((ifindex, family, source, kind)) = event else {
                 continue;
             };
-            if self.iface.is_some_and(|want| want != ifindex) {
+            if self.iface.is_some_and(|want| want != ifindex) || !self.families.contains(&family) {
                 continue;
             }
             self.pending.push_back(Event {
