@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 
 use crate::config::{Iface, QuerierConfig, Ui};
 use crate::exit::Exit;
-use crate::host::{self, procnet};
+use crate::host;
 use crate::output::json::write_record;
 use crate::output::querier::{event_line, summary_text};
 use crate::platform::{self, Errno, Family};
@@ -162,10 +162,7 @@ fn fallback(cfg: &QuerierConfig, ui: Ui) -> Result<Exit> {
     } else {
         Vec::new()
     };
-    let counter = |link: &Iface| -> Option<u64> {
-        let text = platform::proc_net(&format!("dev_snmp6/{}", link.name)).ok()?;
-        procnet::snmp6_counter(&text, "Icmp6InGroupMembQueries")
-    };
+    let counter = |link: &Iface| host::mld_queries_in(&link.name);
     let before: Vec<Option<u64>> = cfg.links.iter().map(counter).collect();
     let start = Instant::now();
     let end = start + cfg.timeout;

@@ -50,3 +50,13 @@ pub fn forced_version(family: Family, iface: &str) -> Option<u8> {
     // The kernel takes `all` first, then the interface (IGMP_V*_SEEN).
     one("all").or_else(|| one(iface))
 }
+
+/// MLD queries received on an interface since it came up
+/// (`Icmp6InGroupMembQueries` of `/proc/net/dev_snmp6/IF`).
+pub fn mld_queries_in(iface: &str) -> Option<u64> {
+    if iface.contains('/') || iface.starts_with('.') {
+        return None;
+    }
+    let text = platform::proc_net(&format!("dev_snmp6/{iface}")).ok()?;
+    procnet::snmp6_counter(&text, "Icmp6InGroupMembQueries")
+}

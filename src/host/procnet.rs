@@ -278,7 +278,7 @@ pub fn memberships(
             filter: filter_of(e.index, group, e.users, filters),
         });
     }
-    out.sort_by(|a, b| (a.index, a.group).cmp(&(b.index, b.group)));
+    out.sort_by_key(|m| (m.index, m.group));
     out
 }
 
