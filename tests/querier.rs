@@ -397,3 +397,63 @@ fn querier_and_groups_bad_input() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
     }
 }
+
+#[cfg(target_os = "linux")]
+/// Runs `f` on a thread that has entered `ns`'s network namespace, so
+/// sockets it opens (and threads it starts) live there; the test process
+/// itself stays where it was.
+fn in_netns<T: Send + 'static>(ns: &Netns, f: impl FnOnce() -> T + Send + 'static) -> T {
+    use std::os::fd::AsRawFd;
+    let path = format!("/run/netns/{}", ns.name());
+    std::thread::spawn(move || {
+        let file = std::fs::File::open(&path).unwrap();
+        // SAFETY: setns(2) on this thread only, with a namespace file we
+        // hold open; no memory is shared with the kernel.
+        #[allow(unsafe_code)]
+        let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+        assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+        f()
+    })
+    .join()
+    .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs root: network namespaces, a bridge and raw sockets"]
+fn root_observer_answers_queries_since() {
+    use mcast::platform::Family;
+    use mcast::querier::wire::Version;
+    use mcast::querier::Observer;
+    use std::time::{Duration, Instant};
+    require_root!();
+    let sw = Switch::new(SwitchConfig::default()).unwrap();
+    let index = crate::support::lab::ifindex(&sw.hosts[0], Switch::HOST_DEV).unwrap();
+    let (seen, later, keys) = in_netns(&sw.hosts[0], move || {
+        let t0 = Instant::now();
+        let obs = Observer::start(Some(index), &[Family::V4, Family::V6]).unwrap();
+        assert!(obs.sees_reports());
+        let deadline = t0 + Duration::from_secs(10);
+        while obs.queries_since(t0, Some(index), Family::V4).count < 2 && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let seen = obs.queries_since(t0, Some(index), Family::V4);
+        let later = obs.queries_since(Instant::now() + Duration::from_secs(60), None, Family::V4);
+        let keys: Vec<_> = obs
+            .snapshot()
+            .into_iter()
+            .map(|(k, l)| (k.ifindex, k.family, l.iface))
+            .collect();
+        (seen, later, keys)
+    });
+    assert!(seen.count >= 2, "{seen:?}");
+    assert_eq!(seen.querier, Some(IpAddr::V4(Switch::BRIDGE_V4)));
+    assert_eq!(seen.version, Some(Version::IgmpV3));
+    assert_eq!(later.count, 0);
+    assert_eq!(later.last, None);
+    assert!(
+        keys.contains(&(index, Family::V4, "h0".to_string())),
+        "{keys:?}"
+    );
+}
