@@ -625,7 +625,7 @@ pub fn recv_tap(
 
 /// Linux's `/proc/net` membership tables have no counterpart read here.
 pub fn proc_net(name: &str) -> io::Result<String> {
-    Err(super::unsupported(&format!("/proc/net/{name}")))
+    Err(super::unsupported(&format!("Linux's /proc/net/{name}")))
 }
 
 /// Per-interface IP settings are Linux sysctls.
