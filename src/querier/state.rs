@@ -52,7 +52,7 @@ pub struct LinkState {
     pub last_report_out: Option<Instant>,
     /// Versions of this host's reports.
     pub own_versions: BTreeSet<Version>,
-    /// The first query after this host's last report, with its max
+    /// The first general query after this host's last report, with its max
     /// response time: a report is due by then.
     unanswered: Option<(Instant, Duration)>,
     /// Other hosts and the groups they reported.
@@ -110,7 +110,9 @@ impl LinkState {
                     self.querier = Some(e.source);
                     self.last_general = Some(e.at);
                 }
-                if self.unanswered.is_none() {
+                // Only a general query asks this host for every group it
+                // holds; a group-specific one may be for a group it lacks.
+                if q.group.is_none() && self.unanswered.is_none() {
                     self.unanswered = Some((e.at, q.max_resp));
                 }
             }

@@ -262,3 +262,26 @@ fn a_querier_gone_quiet() {
         "{v:?}"
     );
 }
+
+#[test]
+fn a_group_specific_query_expects_no_report() {
+    let t0 = Instant::now();
+    let mut q = query(t0, "192.0.2.254", Version::IgmpV3, Some(2));
+    if let EventKind::Query(query) = &mut q.kind {
+        query.group = Some(ip("239.9.9.9"));
+    }
+    let l = link_after(&[q]);
+    let host = HostFacts {
+        forced: None,
+        groups_held: 1,
+        sees_reports: true,
+    };
+    let v = verdicts(
+        V4,
+        &l,
+        &host,
+        Duration::from_secs(30),
+        t0 + Duration::from_secs(12),
+    );
+    assert!(!v.iter().any(|v| v.text.starts_with("queries in")), "{v:?}");
+}
