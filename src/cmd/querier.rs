@@ -1,10 +1,9 @@
 //! `mcast querier`: watch IGMP/MLD queries and reports for `--timeout`,
 //! print each as it comes, then judge every link and family. Exit 0 when a
 //! querier was seen, 1 when none was. Without CAP_NET_RAW, falls back to
-//! the kernel's tables (weaker evidence, labelled so).
+//! the kernel's tables (weaker evidence, labelled so; `querier::counters`).
 
 use std::io::{self, Write};
-use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -15,7 +14,8 @@ use crate::host;
 use crate::output::json::write_record;
 use crate::output::querier::{event_line, summary_text};
 use crate::platform::{self, Errno, Family};
-use crate::querier::state::{verdicts, HostFacts, Level, LinkKey, State, Verdict};
+use crate::querier::counters::{igmp_mode_verdict, mld_counter_verdict, must_report};
+use crate::querier::state::{verdicts, HostFacts, LinkKey, State, Verdict};
 use crate::querier::Watch;
 use crate::record::{EventRecord, QuerierSummary};
 
@@ -45,7 +45,8 @@ fn proto_names(families: &[Family]) -> &'static str {
     }
 }
 
-fn where_(cfg: &QuerierConfig) -> String {
+/// `on eth0 (index 2)` or `on every interface`.
+fn place(cfg: &QuerierConfig) -> String {
     match &cfg.iface {
         Some(i) => format!("on {i}"),
         None => "on every interface".to_string(),
@@ -57,7 +58,7 @@ fn watched(cfg: QuerierConfig, ui: Ui, mut watch: Watch) -> Result<Exit> {
         crate::say!(
             "watching {} {} for {}; Ctrl-C to stop early",
             proto_names(&cfg.families),
-            where_(&cfg),
+            place(&cfg),
             humantime::format_duration(cfg.timeout)
         )?;
         if let Some(e) = &watch.tap_error {
@@ -138,19 +139,6 @@ fn name_of(index: u32) -> String {
     platform::if_name(index).unwrap_or_else(|| format!("#{index}"))
 }
 
-/// Groups a host reports when asked: IGMP never reports 224.0.0.1, MLD
-/// never ff02::1 nor node-local (scope 1) groups.
-fn must_report(group: IpAddr, family: Family) -> bool {
-    match (group, family) {
-        (IpAddr::V4(g), Family::V4) => g != std::net::Ipv4Addr::new(224, 0, 0, 1),
-        (IpAddr::V6(g), Family::V6) => {
-            let scope = g.segments()[0] & 0x000f;
-            scope > 1 && g != std::net::Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1)
-        }
-        _ => false,
-    }
-}
-
 /// Without CAP_NET_RAW: the IGMP version the kernel fell back to (it
 /// does so only after hearing an older querier) and the MLD query
 /// counter of each interface, watched for `--timeout`.
@@ -171,7 +159,7 @@ fn fallback(cfg: &QuerierConfig, ui: Ui) -> Result<Exit> {
         if !ui.quiet {
             crate::say!(
                 "counting MLD queries {} for {}; Ctrl-C to stop early",
-                where_(cfg),
+                place(cfg),
                 humantime::format_duration(cfg.timeout)
             )?;
         }
@@ -224,132 +212,4 @@ fn emit(
         out.write_all(summary_text(&sum).as_bytes())?;
     }
     Ok(())
-}
-
-/// What `/proc/net/igmp`'s compatibility mode says; true when it proves
-/// a querier.
-pub fn igmp_mode_verdict(iface: &str, mode: Option<u8>, forced: Option<u8>) -> (Verdict, bool) {
-    let name = crate::escape::name(iface);
-    match (mode, forced) {
-        (Some(m), Some(f)) if m == f => (
-            Verdict {
-                level: Level::Warning,
-                text: format!(
-                    "the kernel speaks IGMPv{m} on {name} because it is forced to \
-                     (force_igmp_version={f}); whether a querier is there needs root to see"
-                ),
-            },
-            false,
-        ),
-        (Some(m @ (1 | 2)), _) => (
-            Verdict {
-                level: Level::Ok,
-                text: format!(
-                    "an IGMPv{m} querier was heard on {name} recently: the kernel fell back to \
-                     IGMPv{m} there (/proc/net/igmp; weaker evidence: no address or interval)"
-                ),
-            },
-            true,
-        ),
-        (Some(m), _) => (
-            Verdict {
-                level: Level::Warning,
-                text: format!(
-                    "the kernel speaks IGMPv{m} on {name}: an IGMPv3 querier or none at all \
-                     (/proc/net/igmp cannot tell; run as root to see queries)"
-                ),
-            },
-            false,
-        ),
-        (None, _) => (
-            Verdict {
-                level: Level::Warning,
-                text: format!("{name} is not in /proc/net/igmp: no IPv4 multicast there"),
-            },
-            false,
-        ),
-    }
-}
-
-/// What the interface's MLD query counter says over the wait; true when
-/// it proves a querier.
-pub fn mld_counter_verdict(
-    iface: &str,
-    before: Option<u64>,
-    after: Option<u64>,
-    waited: Duration,
-) -> (Verdict, bool) {
-    let name = crate::escape::name(iface);
-    let secs = waited.as_secs_f64().round() as u64;
-    match (before, after) {
-        (Some(b), Some(a)) if a > b => (
-            Verdict {
-                level: Level::Ok,
-                text: format!(
-                    "{} MLD quer{} arrived on {name} in {secs} s (counter \
-                     Icmp6InGroupMembQueries; weaker evidence: no querier address or version)",
-                    a - b,
-                    if a - b == 1 { "y" } else { "ies" }
-                ),
-            },
-            true,
-        ),
-        (Some(b), Some(_)) => (
-            Verdict {
-                level: Level::Problem,
-                text: format!(
-                    "no MLD query counted on {name} in {secs} s ({b} since the interface came \
-                     up): no querier reaches this host, so snooping switches will stop \
-                     forwarding about 260 s after the last report"
-                ),
-            },
-            false,
-        ),
-        _ => (
-            Verdict {
-                level: Level::Warning,
-                text: format!("no MLD counters for {name} (/proc/net/dev_snmp6)"),
-            },
-            false,
-        ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fallback_verdicts() {
-        let (v, q) = igmp_mode_verdict("eth0", Some(2), None);
-        assert!(q && v.text.contains("IGMPv2 querier was heard"), "{v:?}");
-        let (v, q) = igmp_mode_verdict("eth0", Some(2), Some(2));
-        assert!(!q && v.text.contains("forced"), "{v:?}");
-        let (v, q) = igmp_mode_verdict("eth0", Some(3), None);
-        assert!(!q && v.level == Level::Warning, "{v:?}");
-        let (v, q) = mld_counter_verdict("eth0", Some(3), Some(5), Duration::from_secs(4));
-        assert!(
-            q && v.text.starts_with("2 MLD queries arrived on eth0 in 4 s"),
-            "{v:?}"
-        );
-        let (v, q) = mld_counter_verdict("eth0", Some(3), Some(3), Duration::from_secs(130));
-        assert!(
-            !q && v.level == Level::Problem && v.text.contains("in 130 s"),
-            "{v:?}"
-        );
-        let (_, q) = mld_counter_verdict("eth0", None, None, Duration::from_secs(1));
-        assert!(!q);
-    }
-
-    #[test]
-    fn reportable_groups() {
-        let g = |s: &str| s.parse::<IpAddr>().unwrap();
-        assert!(!must_report(g("224.0.0.1"), Family::V4));
-        assert!(must_report(g("239.1.1.1"), Family::V4));
-        assert!(!must_report(g("239.1.1.1"), Family::V6));
-        assert!(!must_report(g("ff02::1"), Family::V6));
-        assert!(!must_report(g("ff01::1"), Family::V6));
-        assert!(must_report(g("ff02::1:ff00:1"), Family::V6));
-        assert!(must_report(g("ff15::7"), Family::V6));
-    }
 }

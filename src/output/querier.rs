@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use crate::querier::state::Verdict;
 use crate::querier::wire::{Query, Report};
 use crate::querier::{Event, EventKind};
 use crate::record::{QuerierSummary, Stamp};
@@ -143,11 +142,6 @@ pub fn summary_text(sum: &QuerierSummary<'_>) -> String {
         let _ = writeln!(s, "  {}: {}", v.level, v.text);
     }
     s
-}
-
-/// One verdict line for the fallback's header and tests.
-pub fn verdict_line(v: &Verdict) -> String {
-    format!("{}: {}", v.level.name(), v.text)
 }
 
 fn plural(n: u64) -> &'static str {

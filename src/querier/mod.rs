@@ -6,9 +6,12 @@
 //!   [`Event`]s;
 //! - `state`: per interface and family, what the events add up to, and
 //!   the verdicts;
+//! - `counters`: the unprivileged fallback's verdicts from the kernel's
+//!   tables;
 //! - `observer`: the same running on a thread, for commands that want to
 //!   ask "was a query seen since then?" (`join`/`listen` on silence).
 
+pub mod counters;
 pub mod observer;
 pub mod state;
 pub mod watch;
