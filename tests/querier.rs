@@ -158,13 +158,14 @@ fn root_querier_off_exits_1_and_says_so() {
 
 #[test]
 #[ignore = "needs root: network namespaces and a bridge"]
-fn root_querier_sees_a_forced_older_igmp_version() {
+fn root_querier_sees_forced_older_igmp_and_mld_versions() {
     require_root!();
     let sw = Switch::new(SwitchConfig::default()).unwrap();
     let h = &sw.hosts[0];
     h.sysctl("net.ipv4.conf.h0.force_igmp_version", "2")
         .unwrap();
-    let done = run(h, &["querier", "-4", "-i", "h0", "-t", "3s", "--json"]);
+    h.sysctl("net.ipv6.conf.h0.force_mld_version", "1").unwrap();
+    let done = run(h, &["querier", "-i", "h0", "-t", "3s", "--json"]);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let records = json_lines(&done.stdout);
     let s = summary(&records, "IPv4");
@@ -173,6 +174,14 @@ fn root_querier_sees_a_forced_older_igmp_version() {
         s["verdict"].as_str().unwrap().starts_with(
             "querier speaks IGMPv3 but this host forces IGMPv2 on h0 \
              (net.ipv4.conf.h0.force_igmp_version=2)"
+        ),
+        "{s}"
+    );
+    let s = summary(&records, "IPv6");
+    assert!(
+        s["verdict"].as_str().unwrap().starts_with(
+            "querier speaks MLDv2 but this host forces MLDv1 on h0 \
+             (net.ipv6.conf.h0.force_mld_version=1)"
         ),
         "{s}"
     );
@@ -189,7 +198,8 @@ fn root_querier_sees_queries_in_no_reports_out() {
     nft.arg(
         "add table inet mcast_test; \
          add chain inet mcast_test out { type filter hook output priority 0; }; \
-         add rule inet mcast_test out ip protocol igmp drop",
+         add rule inet mcast_test out ip protocol igmp drop; \
+         add rule inet mcast_test out meta l4proto ipv6-icmp icmpv6 type mld2-listener-report drop",
     );
     let out = nft.output().unwrap();
     assert!(
@@ -197,19 +207,23 @@ fn root_querier_sees_queries_in_no_reports_out() {
         "nft: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let done = run(h, &["querier", "-4", "-i", "h0", "-t", "5s", "--json"]);
+    let done = run(h, &["querier", "-i", "h0", "-t", "5s", "--json"]);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     let records = json_lines(&done.stdout);
-    let s = summary(&records, "IPv4");
-    assert_eq!(s["reports_out"], 0, "{s}");
-    assert_eq!(s["level"], "problem", "{s}");
-    assert!(
-        s["verdict"]
-            .as_str()
-            .unwrap()
-            .starts_with("queries in, no reports out on h0:"),
-        "{s}"
-    );
+    for (family, p) in [("IPv4", "IGMP"), ("IPv6", "MLD")] {
+        let s = summary(&records, family);
+        assert_eq!(s["reports_out"], 0, "{s}");
+        assert_eq!(s["level"], "problem", "{s}");
+        let verdict = s["verdict"].as_str().unwrap();
+        assert!(
+            verdict.starts_with("queries in, no reports out on h0:"),
+            "{s}"
+        );
+        assert!(
+            verdict.contains(&format!("(a firewall dropping outgoing {p}?)")),
+            "{s}"
+        );
+    }
     assert!(records_of(&records, "report")
         .iter()
         .all(|r| r["own"] == false));
