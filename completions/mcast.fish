@@ -36,6 +36,8 @@ complete -c mcast -n "__fish_mcast_needs_command" -f -a "listen" -d 'Stream ever
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "send" -d 'Send test packets (or your own payload) to groups'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "sockopt" -d 'Apply multicast socket options and read them back with getsockopt'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "selftest" -d 'Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?'
+complete -c mcast -n "__fish_mcast_needs_command" -f -a "querier" -d 'Watch IGMP/MLD: who is querier on each link, its version, interval and robustness, and whether this host answers (needs CAP_NET_RAW; without it, the kernel\'s weaker view)'
+complete -c mcast -n "__fish_mcast_needs_command" -f -a "groups" -d 'The multicast groups this host holds, per interface, with source filters and IGMP/MLD version (Linux)'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s i -l iface -d 'Interface by name (eth0), index (2) or address (192.0.2.1); default: chosen by the kernel\'s routes' -r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s p -l port -d 'Port for groups written without one' -r
@@ -120,6 +122,29 @@ complete -c mcast -n "__fish_mcast_using_subcommand selftest" -s v -l verbose -d
 complete -c mcast -n "__fish_mcast_using_subcommand selftest" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
 complete -c mcast -n "__fish_mcast_using_subcommand selftest" -s h -l help -d 'Print help'
 complete -c mcast -n "__fish_mcast_using_subcommand selftest" -s V -l version -d 'Print version'
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -s i -l iface -d 'Only this interface (name, index or address); default: every multicast interface' -r
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -s t -l timeout -d 'Watch this long, then judge (a querier\'s default interval is 125 s)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -s 4 -l ipv4 -d 'IGMP (IPv4) only'
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -s 6 -l ipv6 -d 'MLD (IPv6) only'
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -l json -d 'JSON Lines on stdout: query, report and summary records'
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -s h -l help -d 'Print help'
+complete -c mcast -n "__fish_mcast_using_subcommand querier" -s V -l version -d 'Print version'
+complete -c mcast -n "__fish_mcast_using_subcommand groups" -s i -l iface -d 'Only this interface (name, index or address)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand groups" -s w -l watch -d 'Read again every DURATION (default 1s) and print what changed' -r
+complete -c mcast -n "__fish_mcast_using_subcommand groups" -s t -l timeout -d 'With --watch: stop after this long' -r
+complete -c mcast -n "__fish_mcast_using_subcommand groups" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand groups" -l json -d 'JSON Lines on stdout: one membership record per group and interface'
+complete -c mcast -n "__fish_mcast_using_subcommand groups" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+complete -c mcast -n "__fish_mcast_using_subcommand groups" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
+complete -c mcast -n "__fish_mcast_using_subcommand groups" -s h -l help -d 'Print help'
+complete -c mcast -n "__fish_mcast_using_subcommand groups" -s V -l version -d 'Print version'
 complete -c mcast -n "__fish_mcast_using_subcommand completions" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"

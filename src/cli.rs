@@ -82,6 +82,20 @@ pub enum Command {
     /// Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?
     Selftest(SelftestArgs),
 
+    /// Watch IGMP/MLD: who is querier on each link, its version, interval and robustness,
+    /// and whether this host answers (needs CAP_NET_RAW; without it, the kernel's weaker view)
+    #[command(after_help = "Examples:\n  sudo mcast querier -i eth0\n  \
+                            sudo mcast querier -4 -t 5m --json\n\n\
+                            Exit codes: 0 a querier was seen, 1 none within --timeout, \
+                            2 bad input, 3 a system call failed.")]
+    Querier(QuerierArgs),
+
+    /// The multicast groups this host holds, per interface, with source filters and IGMP/MLD version (Linux)
+    #[command(after_help = "Examples:\n  mcast groups\n  \
+                            mcast groups -i eth0 239.1.1.1 --json\n  \
+                            mcast groups -i eth0 --watch 1s -t 1m")]
+    Groups(GroupsArgs),
+
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to generate completions for
@@ -278,6 +292,53 @@ pub struct SelftestArgs {
     /// Give up waiting for packets after this long
     #[arg(short, long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
     pub timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct QuerierArgs {
+    /// Only this interface (name, index or address); default: every multicast interface
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// IGMP (IPv4) only
+    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// MLD (IPv6) only
+    #[arg(short = '6', long = "ipv6")]
+    pub ipv6: bool,
+
+    /// Watch this long, then judge (a querier's default interval is 125 s)
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration, default_value = "130s")]
+    pub timeout: Duration,
+
+    /// JSON Lines on stdout: query, report and summary records
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsArgs {
+    /// Only these groups (addresses, e.g. 239.1.1.1 ff15::1)
+    #[arg(value_name = "GROUP")]
+    pub groups: Vec<String>,
+
+    /// Only this interface (name, index or address)
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// JSON Lines on stdout: one membership record per group and interface
+    #[arg(long)]
+    pub json: bool,
+
+    /// Read again every DURATION (default 1s) and print what changed
+    #[arg(short, long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "1s",
+          value_parser = parse_duration)]
+    pub watch: Option<Duration>,
+
+    /// With --watch: stop after this long
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration, requires = "watch")]
+    pub timeout: Option<Duration>,
 }
 
 /// Parses humantime durations and says what would be valid when it cannot.

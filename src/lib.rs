@@ -20,9 +20,11 @@ pub mod console;
 pub mod escape;
 pub mod exit;
 pub mod generate;
+pub mod host;
 pub mod logging;
 pub mod output;
 pub mod platform;
+pub mod querier;
 pub mod record;
 pub mod recv;
 pub mod send;
@@ -44,6 +46,8 @@ pub fn run(cli: cli::Cli) -> Result<Exit> {
         cli::Command::Send(args) => cmd::send::run(config::send(&args)?, ui),
         cli::Command::Sockopt(args) => cmd::sockopt::run(config::sockopt(&args)?, ui),
         cli::Command::Selftest(args) => cmd::selftest::run(config::selftest(&args)?, ui),
+        cli::Command::Querier(args) => cmd::querier::run(config::querier(&args)?, ui),
+        cli::Command::Groups(args) => cmd::groups::run(config::host_groups(&args)?, ui),
         cli::Command::Completions { shell } => {
             generate::completion_to(shell, &mut std::io::stdout())?;
             Ok(Exit::Success)

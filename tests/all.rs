@@ -21,6 +21,7 @@ mod impair_harness;
 mod lab;
 mod netns_harness;
 mod network;
+mod querier;
 mod recv_faults;
 mod send_faults;
 mod sockopt;

@@ -1,8 +1,10 @@
 //! One module per subcommand. Each takes its validated config and returns
 //! the exit code.
 
+pub mod groups;
 pub mod join;
 pub mod listen;
+pub mod querier;
 pub mod selftest;
 pub mod send;
 pub mod sockopt;

@@ -25,7 +25,12 @@
 //! - interfaces: [`interfaces`], [`if_index`], [`if_is_up`], [`if_name`];
 //! - the option table of `mcast sockopt`: [`SOCKOPT_TABLE`],
 //!   [`sysctl_value`];
-//! - errors: [`errno_name`], [`errno`] (→ [`Errno`]) and [`hint`].
+//! - errors: [`errno_name`], [`errno`] (→ [`Errno`]) and [`hint`];
+//! - IGMP/MLD observation, read-only (`mcast querier`): [`open_igmp_raw`],
+//!   [`open_mld_raw`], [`recv_raw`], [`open_report_tap`] + [`recv_tap`]
+//!   (Linux; elsewhere [`unsupported`] errors);
+//! - the host's own tables: [`proc_net`] (Linux's `/proc/net` files) and
+//!   [`ip_conf`] (per-interface IP settings).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -76,6 +81,28 @@ pub use os::{
     set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port, socket_drops, sysctl_value,
     Waiter, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
 };
+pub use os::{ip_conf, open_igmp_raw, open_mld_raw, open_report_tap, proc_net, recv_raw, recv_tap};
+
+/// Which way a frame seen by [`recv_tap`] went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TapDirection {
+    /// Sent by this host.
+    Out,
+    /// Received from the link.
+    In,
+}
+
+/// The error of a feature this OS does not offer (or mcast does not
+/// implement on it yet): one line naming the feature and the OS.
+pub fn unsupported(what: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        format!(
+            "{what} is not available on this OS ({})",
+            std::env::consts::OS
+        ),
+    )
+}
 
 /// What to ask the kernel for with each datagram, besides its source.
 /// Each control message costs the kernel a copy to user space per packet.

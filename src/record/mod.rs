@@ -13,12 +13,16 @@
 //! | `summary` | [`Summary`]; `send`'s [`SendSummary`] | [`Summary::new`], [`SendSummary::new`] |
 //! | `iface` | [`IfaceChange`] | `From<&IfaceEvent>` |
 //! | `sockopt`, `join` | [`SockoptRow`], [`SockoptJoin`] | [`sockopt_records`] |
+//! | `query`, `report`, querier's `summary` | [`EventRecord`], [`QuerierSummary`] | `mcast querier` |
+//! | `membership` | [`MembershipRecord`] | `mcast groups` |
 //!
 //! A new record (ping replies, alarms, queries) is one more type here with
 //! `#[serde(tag = "type", rename = "...")]`, a constructor from the facts,
 //! and a method on [`crate::output::Render`] where formats differ.
 
 mod analysis;
+mod groups;
+mod querier;
 mod sockopt;
 mod time;
 
@@ -36,6 +40,8 @@ pub use analysis::{
     Analysis, Figures, GroupSummary, IntervalRecord, Latency, SharedSenderRecord, Stats,
     StreamRecord, Summary, TestRecord,
 };
+pub use groups::MembershipRecord;
+pub use querier::{EventRecord, QuerierSummary, QueryRecord, ReportRecord};
 pub use sockopt::{sockopt_records, SockoptJoin, SockoptLine, SockoptRow};
 pub use time::Stamp;
 

@@ -12,6 +12,11 @@
 //!   links that does not forward: which interface `mcast` uses shows at X
 //!   and Y.
 //!
+//! - [`Switch`]: hosts `H0[h0] ... Hn[h0]`, each on a port `pN` of an
+//!   IGMP/MLD-snooping Linux bridge `br0` in its own namespace S, which
+//!   can be the querier (any IGMP and MLD version, short timers): the
+//!   lab for querier, silence and doctor tests.
+//!
 //! Plus [`Capture`], tcpdump on one interface into a pcap file, read back
 //! with `tcpdump -r -n -vv`.
 //!
@@ -335,6 +340,157 @@ impl MultiHomed {
         addrs(&x, Self::X_DEV, &["198.51.100.2/24", "2001:db8:1::2/64"])?;
         addrs(&y, Self::Y_DEV, &["203.0.113.2/24", "2001:db8:2::2/64"])?;
         Ok(Self { h, x, y })
+    }
+}
+
+/// How [`Switch`] sets its bridge up. Timers are kept short so tests see
+/// several queries, and memberships age out, within seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SwitchConfig {
+    /// Hosts, one per port.
+    pub hosts: usize,
+    /// The bridge sends queries (`mcast_querier`); snooping is on either way.
+    pub querier: bool,
+    /// `mcast_igmp_version`: 2 or 3.
+    pub igmp_version: u8,
+    /// `mcast_mld_version`: 1 or 2.
+    pub mld_version: u8,
+    /// `mcast_query_interval` (and a quarter of it at startup).
+    pub query_interval: Duration,
+    /// `mcast_query_response_interval`: the max response time queries carry.
+    pub response_interval: Duration,
+    /// `mcast_membership_interval`: how long the bridge forwards a group
+    /// to a port after the last report from it.
+    pub membership_interval: Duration,
+}
+
+impl Default for SwitchConfig {
+    /// One host, querier on, IGMPv3 and MLDv2, queries every 2 s with 1 s
+    /// to answer, memberships kept 10 s.
+    fn default() -> Self {
+        Self {
+            hosts: 1,
+            querier: true,
+            igmp_version: 3,
+            mld_version: 2,
+            query_interval: Duration::from_secs(2),
+            response_interval: Duration::from_secs(1),
+            membership_interval: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Topology (d): a snooping switch. Hosts `hosts[i]` each have `h0`
+/// (192.0.2.(i+1)/24, 2001:db8::(i+1)/64) on port `p{i}` of bridge `br0`
+/// in namespace `s`, which has 192.0.2.254/24 and 2001:db8::fe/64 so its
+/// queries come from a real address (`mcast_query_use_ifaddr`; MLD
+/// queries come from its link-local address, [`Switch::bridge_link_local`]).
+#[derive(Debug)]
+pub struct Switch {
+    pub s: Netns,
+    pub hosts: Vec<Netns>,
+}
+
+impl Switch {
+    pub const BRIDGE: &'static str = "br0";
+    pub const HOST_DEV: &'static str = "h0";
+    pub const BRIDGE_V4: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 254);
+    #[allow(dead_code)]
+    pub const BRIDGE_V6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0xfe);
+
+    /// Host `i`'s IPv4 address.
+    #[allow(dead_code)]
+    pub fn host_v4(i: usize) -> Ipv4Addr {
+        Ipv4Addr::new(192, 0, 2, i as u8 + 1)
+    }
+
+    /// Host `i`'s IPv6 address.
+    #[allow(dead_code)]
+    pub fn host_v6(i: usize) -> Ipv6Addr {
+        Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, i as u16 + 1)
+    }
+
+    /// Builds the switch and its hosts; returns once every link is up.
+    pub fn new(cfg: SwitchConfig) -> io::Result<Self> {
+        let s = host()?;
+        let cs = |d: Duration| (d.as_millis() / 10).max(1).to_string();
+        let qi = cs(cfg.query_interval);
+        let startup = cs(cfg.query_interval / 4);
+        let resp = cs(cfg.response_interval);
+        let member = cs(cfg.membership_interval);
+        let (igmp, mld) = (cfg.igmp_version.to_string(), cfg.mld_version.to_string());
+        s.ip(&[
+            "link",
+            "add",
+            Self::BRIDGE,
+            "type",
+            "bridge",
+            "mcast_snooping",
+            "1",
+            "mcast_querier",
+            if cfg.querier { "1" } else { "0" },
+            "mcast_query_use_ifaddr",
+            "1",
+            "mcast_query_interval",
+            &qi,
+            "mcast_startup_query_interval",
+            &startup,
+            "mcast_query_response_interval",
+            &resp,
+            "mcast_membership_interval",
+            &member,
+            "mcast_igmp_version",
+            &igmp,
+            "mcast_mld_version",
+            &mld,
+        ])?;
+        addrs(&s, Self::BRIDGE, &["192.0.2.254/24", "2001:db8::fe/64"])?;
+        let mut hosts = Vec::new();
+        let mut ports = Vec::new();
+        for i in 0..cfg.hosts {
+            let h = host()?;
+            let port = format!("p{i}");
+            link(&s, &port, &h, Self::HOST_DEV)?;
+            s.ip(&["link", "set", &port, "master", Self::BRIDGE])?;
+            addrs(
+                &h,
+                Self::HOST_DEV,
+                &[
+                    &format!("{}/24", Self::host_v4(i)),
+                    &format!("{}/64", Self::host_v6(i)),
+                ],
+            )?;
+            ports.push(port);
+            hosts.push(h);
+        }
+        s.ip(&["link", "set", Self::BRIDGE, "up"])?;
+        let ports: Vec<&str> = ports.iter().map(String::as_str).collect();
+        s.wait_for_links_up(&ports)?;
+        for h in &hosts {
+            h.wait_for_links_up(&[Self::HOST_DEV])?;
+        }
+        Ok(Self { s, hosts })
+    }
+
+    /// The bridge's link-local address: the source of its MLD queries.
+    #[allow(dead_code)]
+    pub fn bridge_link_local(&self) -> io::Result<Ipv6Addr> {
+        let out = self.s.ip(&[
+            "-6",
+            "-o",
+            "addr",
+            "show",
+            "dev",
+            Self::BRIDGE,
+            "scope",
+            "link",
+        ])?;
+        out.split_whitespace()
+            .skip_while(|w| *w != "inet6")
+            .nth(1)
+            .and_then(|a| a.split('/').next())
+            .and_then(|a| a.parse().ok())
+            .ok_or_else(|| io::Error::other(format!("no link-local address in: {out}")))
     }
 }
 

@@ -285,3 +285,45 @@ pub fn sysctl_value(key: &str) -> Option<i32> {
         _ => None,
     }
 }
+
+/// Raw IGMP/MLD observation is implemented on Linux only.
+pub fn open_igmp_raw() -> io::Result<Socket> {
+    Err(super::unsupported("watching IGMP with a raw socket"))
+}
+
+/// See [`open_igmp_raw`].
+pub fn open_mld_raw() -> io::Result<Socket> {
+    Err(super::unsupported("watching MLD with a raw socket"))
+}
+
+/// See [`open_igmp_raw`].
+pub fn recv_raw(
+    _sock: &Socket,
+    _buf: &mut [u8],
+    _ctrl: &mut super::cmsg::CmsgBuf,
+) -> io::Result<Option<super::RecvMeta>> {
+    Err(super::unsupported("watching IGMP/MLD"))
+}
+
+/// Seeing this host's own reports needs Linux's packet sockets.
+pub fn open_report_tap() -> io::Result<Socket> {
+    Err(super::unsupported("watching IGMP/MLD reports"))
+}
+
+/// See [`open_report_tap`].
+pub fn recv_tap(
+    _sock: &Socket,
+    _buf: &mut [u8],
+) -> io::Result<Option<(usize, u32, super::TapDirection)>> {
+    Err(super::unsupported("watching IGMP/MLD reports"))
+}
+
+/// Linux's `/proc/net` membership tables have no counterpart read here.
+pub fn proc_net(name: &str) -> io::Result<String> {
+    Err(super::unsupported(&format!("Linux's /proc/net/{name}")))
+}
+
+/// Per-interface IP settings are Linux sysctls.
+pub fn ip_conf(_family: super::Family, _iface: &str, _key: &str) -> Option<i32> {
+    None
+}

@@ -3,6 +3,7 @@
 #![allow(unsafe_code)]
 
 mod options;
+mod raw;
 
 pub use super::unix::{
     encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave,
@@ -10,6 +11,7 @@ pub use super::unix::{
     Waiter, IFACE_INDEX_V4_FORM,
 };
 pub use options::SOCKOPT_TABLE;
+pub use raw::{open_igmp_raw, open_mld_raw, open_report_tap, recv_raw, recv_tap};
 
 use std::io;
 
@@ -197,5 +199,25 @@ pub(super) const MEMBERSHIP_LIMIT_HINT: &str =
 /// A numeric sysctl of this network namespace (`net.core.rmem_default`).
 pub fn sysctl_value(key: &str) -> Option<i32> {
     let path = format!("/proc/sys/{}", key.replace('.', "/"));
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// A file of `/proc/net` (`igmp`, `mcfilter6`, `dev_snmp6/eth0`) as text.
+pub fn proc_net(name: &str) -> io::Result<String> {
+    std::fs::read_to_string(format!("/proc/net/{name}"))
+}
+
+/// A per-interface IP setting (`net.ipv4.conf.IF.KEY`,
+/// `net.ipv6.conf.IF.KEY`); `iface` may be `all` or `default`. Read by
+/// path, so an interface name with a dot (`eth0.100`) is not split.
+pub fn ip_conf(family: Family, iface: &str, key: &str) -> Option<i32> {
+    let fam = match family {
+        Family::V4 => "ipv4",
+        Family::V6 => "ipv6",
+    };
+    if iface.contains('/') || iface.starts_with('.') {
+        return None;
+    }
+    let path = format!("/proc/sys/net/{fam}/conf/{iface}/{key}");
     std::fs::read_to_string(path).ok()?.trim().parse().ok()
 }
