@@ -285,3 +285,17 @@ pub fn sysctl_value(key: &str) -> Option<i32> {
         _ => None,
     }
 }
+
+/// `None`: mcast reads interface MTUs on Linux only.
+pub fn if_mtu(_name: &str) -> Option<u32> {
+    None
+}
+
+/// Not available: the checks that read Linux's `/proc/sys` do not apply
+/// here (the BSDs' sysctls have other names and meanings).
+pub fn sysctl_text(_path: &[&str]) -> io::Result<String> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "not available on this OS",
+    ))
+}

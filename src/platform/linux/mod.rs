@@ -199,3 +199,42 @@ pub fn sysctl_value(key: &str) -> Option<i32> {
     let path = format!("/proc/sys/{}", key.replace('.', "/"));
     std::fs::read_to_string(path).ok()?.trim().parse().ok()
 }
+
+/// The interface's MTU (`SIOCGIFMTU`), asked of the kernel on a socket, so
+/// it is this network namespace's value whatever /sys shows.
+pub fn if_mtu(name: &str) -> Option<u32> {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() >= libc::IFNAMSIZ || bytes.contains(&0) {
+        return None;
+    }
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None).ok()?;
+    // SAFETY: `ifreq` is plain data; all zeroes is a valid value.
+    let mut req: libc::ifreq = unsafe { std::mem::zeroed() };
+    for (dst, src) in req.ifr_name.iter_mut().zip(bytes) {
+        *dst = *src as libc::c_char;
+    }
+    use std::os::fd::AsRawFd;
+    // SAFETY: SIOCGIFMTU reads the NUL-terminated name in `req` (zeroed
+    // past the name, which is shorter than IFNAMSIZ) and writes only
+    // `ifr_ifru.ifru_mtu` inside it.
+    let rc = unsafe { libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFMTU as _, &mut req) };
+    if rc != 0 {
+        return None;
+    }
+    // SAFETY: a successful SIOCGIFMTU filled in the `ifru_mtu` member.
+    let mtu = unsafe { req.ifr_ifru.ifru_mtu };
+    u32::try_from(mtu).ok()
+}
+
+/// A kernel setting as the text of its file under `/proc/sys`, named by
+/// its path components (an interface name may contain dots, so
+/// `net.ipv4.conf.eth0.100.rp_filter` cannot be split on them).
+pub fn sysctl_text(path: &[&str]) -> io::Result<String> {
+    if path.iter().any(|c| c.is_empty() || c.contains('/') || *c == "..") {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a sysctl path",
+        ));
+    }
+    std::fs::read_to_string(format!("/proc/sys/{}", path.join("/")))
+}

@@ -590,3 +590,16 @@ pub fn raw_stdout() -> io::Result<std::fs::File> {
         io::stdout().as_handle().try_clone_to_owned()?,
     ))
 }
+
+/// `None`: mcast reads interface MTUs on Linux only.
+pub fn if_mtu(_name: &str) -> Option<u32> {
+    None
+}
+
+/// Not available: Windows has no sysctls.
+pub fn sysctl_text(_path: &[&str]) -> io::Result<String> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "not available on this OS",
+    ))
+}
