@@ -46,6 +46,8 @@ pub fn run(cli: cli::Cli) -> Result<Exit> {
         cli::Command::Send(args) => cmd::send::run(config::send(&args)?, ui),
         cli::Command::Sockopt(args) => cmd::sockopt::run(config::sockopt(&args)?, ui),
         cli::Command::Selftest(args) => cmd::selftest::run(config::selftest(&args)?, ui),
+        cli::Command::Ifaces(args) => cmd::ifaces::run(config::ifaces(&args)?, ui),
+        cli::Command::Doctor(args) => cmd::doctor::run(config::doctor(&args)?, ui),
         cli::Command::Completions { shell } => {
             generate::completion_to(shell, &mut std::io::stdout())?;
             Ok(Exit::Success)

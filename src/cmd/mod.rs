@@ -1,6 +1,8 @@
 //! One module per subcommand. Each takes its validated config and returns
 //! the exit code.
 
+pub mod doctor;
+pub mod ifaces;
 pub mod join;
 pub mod listen;
 pub mod selftest;

@@ -2,13 +2,15 @@
 //! of the program sees only these types, never clap's.
 //!
 //! One file per command's rules: `receive` (what `join` and `listen`
-//! share), `listen`, `join`, `send`, `sockopt`, `selftest`, and `ui` (how
+//! share), `listen`, `join`, `send`, `sockopt`, `selftest`, `ifaces`, `doctor`, and `ui` (how
 //! every command talks to its user); `group` (the GROUP syntax) and `iface`
 //! (interfaces) are the pieces they share. Everything is re-exported here,
 //! so the rest of the program names it `config::...`.
 
+mod doctor;
 mod duration;
 mod group;
+mod ifaces;
 mod iface;
 mod join;
 mod listen;
@@ -20,9 +22,11 @@ mod ui;
 
 use anyhow::Result;
 
+pub use doctor::{doctor, DoctorConfig};
 pub use duration::{check_duration, check_optional_duration, MAX_DURATION};
 pub use group::{check_multicast, parse_groups, parse_port, Group, MAX_RANGE};
 pub use iface::{Iface, IfaceTable};
+pub use ifaces::{ifaces, IfacesConfig};
 pub use join::{join, JoinConfig};
 pub use listen::{listen, ListenConfig, ListenFormat};
 pub use receive::{parse_bytes, ReceiveConfig, StopRule};

@@ -507,8 +507,8 @@ fn ttl_check(groups: &[Group]) -> Check {
         "ttl",
         Status::Ok,
         format!(
-            "senders' default multicast TTL (hop limit) is 1: fine on this link, but {} of the groups cross no router unless the sender raises it",
-            routed.len()
+            "senders' default multicast TTL (hop limit) is 1: enough on this link, but {} cannot cross a router unless the sender raises it",
+            if routed.len() == 1 { "the group".to_string() } else { format!("the {} groups", routed.len()) }
         ),
     )
     .fix(format!("when it must be routed: mcast send {first} --ttl 16"))

@@ -13,12 +13,15 @@
 //! | `summary` | [`Summary`]; `send`'s [`SendSummary`] | [`Summary::new`], [`SendSummary::new`] |
 //! | `iface` | [`IfaceChange`] | `From<&IfaceEvent>` |
 //! | `sockopt`, `join` | [`SockoptRow`], [`SockoptJoin`] | [`sockopt_records`] |
+//! | `interface`, `multicast_route` (`ifaces`) | [`Interface`], [`MulticastRoute`] | [`Interface::new`], `From<&Route>` |
+//! | `check`, `summary` (`doctor`) | [`DoctorCheck`], [`DoctorSummary`] | `From<&Check>`, [`DoctorSummary::new`] |
 //!
 //! A new record (ping replies, alarms, queries) is one more type here with
 //! `#[serde(tag = "type", rename = "...")]`, a constructor from the facts,
 //! and a method on [`crate::output::Render`] where formats differ.
 
 mod analysis;
+mod host;
 mod sockopt;
 mod time;
 
@@ -36,6 +39,7 @@ pub use analysis::{
     Analysis, Figures, GroupSummary, IntervalRecord, Latency, SharedSenderRecord, Stats,
     StreamRecord, Summary, TestRecord,
 };
+pub use host::{Address, DoctorCheck, DoctorSummary, Interface, MulticastRoute};
 pub use sockopt::{sockopt_records, SockoptJoin, SockoptLine, SockoptRow};
 pub use time::Stamp;
 
@@ -256,6 +260,8 @@ fn group_addr<S: Serializer>(group: &Option<&Group>, s: S) -> Result<S::Ok, S::E
     group.map(|g| g.addr).serialize(s)
 }
 
+#[cfg(test)]
+mod host_tests;
 #[cfg(test)]
 mod shape_tests;
 #[cfg(test)]
