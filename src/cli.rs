@@ -89,7 +89,8 @@ pub enum Command {
     Ifaces(IfacesArgs),
 
     /// Check this host for what stops multicast: each check ok, warning or problem, with its fix
-    #[command(after_help = "Checks: interface (up, carrier, MULTICAST), route, rp_filter, \
+    #[command(
+        after_help = "Checks: interface (up, carrier, MULTICAST), route, rp_filter, \
                             igmp_version/mld_version (forced), memberships and sources (kernel limits), \
                             ttl, scope (link-local groups), mac (groups sharing an Ethernet address), \
                             firewall (nft, iptables), selftest (send and receive on the interface, TTL 0: \
@@ -97,7 +98,8 @@ pub enum Command {
                             Exit codes: 0 no problem (warnings allowed), 1 a problem was found, 2 bad input.\n\n\
                             Examples:\n  mcast doctor\n  \
                             mcast doctor 239.1.1.1:5000 -i eth0\n  \
-                            mcast doctor 192.0.2.1,232.1.1.1 [ff15::1]:6000 -i eth0 --json")]
+                            mcast doctor 192.0.2.1,232.1.1.1 [ff15::1]:6000 -i eth0 --json"
+    )]
     Doctor(DoctorArgs),
 
     /// Print a shell completion script to stdout

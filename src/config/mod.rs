@@ -10,8 +10,8 @@
 mod doctor;
 mod duration;
 mod group;
-mod ifaces;
 mod iface;
+mod ifaces;
 mod join;
 mod listen;
 mod receive;

@@ -76,7 +76,12 @@ mod tests {
     #[test]
     fn thirty_two_ipv4_groups_share_one_mac() {
         let all: Vec<String> = (0..16u8)
-            .flat_map(|hi| [format!("{}.1.2.3", 224 + hi), format!("{}.129.2.3", 224 + hi)])
+            .flat_map(|hi| {
+                [
+                    format!("{}.1.2.3", 224 + hi),
+                    format!("{}.129.2.3", 224 + hi),
+                ]
+            })
             .collect();
         let refs: Vec<&str> = all.iter().map(String::as_str).collect();
         let shared = shared_macs(&groups(&refs));
@@ -87,7 +92,11 @@ mod tests {
     #[test]
     fn a_group_named_twice_shares_with_nobody() {
         assert!(shared_macs(&groups(&["239.1.1.1:5000", "239.1.1.1:6000"])).is_empty());
-        let v6 = shared_macs(&groups(&["[ff15::1]:5000", "[ff05::1]:5000", "[ff15::2]:5000"]));
+        let v6 = shared_macs(&groups(&[
+            "[ff15::1]:5000",
+            "[ff05::1]:5000",
+            "[ff15::2]:5000",
+        ]));
         assert_eq!(v6.len(), 1);
         assert_eq!(v6[0].1.len(), 2);
     }
@@ -97,7 +106,10 @@ mod tests {
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         assert!(floods_like_link_local(ip("239.0.0.1")));
         assert!(floods_like_link_local(ip("239.128.0.251")));
-        assert!(!floods_like_link_local(ip("224.0.0.251")), "is link-local itself");
+        assert!(
+            !floods_like_link_local(ip("224.0.0.251")),
+            "is link-local itself"
+        );
         assert!(!floods_like_link_local(ip("239.0.1.1")));
         assert!(!floods_like_link_local(ip("ff02::1")));
     }

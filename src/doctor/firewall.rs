@@ -107,7 +107,10 @@ pub fn nft_findings(json: &str, ports: &[u16]) -> Result<Vec<Finding>, String> {
                     "nft table {} {} chain {} ({hook}) rule handle {handle}",
                     key.0, key.1, key.2
                 ),
-                fix: format!("nft delete rule {} {} {} handle {handle}", key.0, key.1, key.2),
+                fix: format!(
+                    "nft delete rule {} {} {} handle {handle}",
+                    key.0, key.1, key.2
+                ),
             });
         }
     }
@@ -148,11 +151,16 @@ fn nft_match(m: &Value, ports: &[u16]) -> Vec<Traffic> {
         if any_value(right, &|v| is_name_or_num(v, &["igmp"], &[2])) {
             out.push(Traffic::Igmp);
         }
-        if any_value(right, &|v| is_name_or_num(v, &["ipv6-icmp", "icmpv6"], &[58])) {
+        if any_value(right, &|v| {
+            is_name_or_num(v, &["ipv6-icmp", "icmpv6"], &[58])
+        }) {
             out.push(Traffic::Mld);
         }
     }
-    if proto == "icmpv6" && field == "type" && any_value(right, &|v| is_name_or_num(v, &MLD_NAMES, &MLD_TYPES)) {
+    if proto == "icmpv6"
+        && field == "type"
+        && any_value(right, &|v| is_name_or_num(v, &MLD_NAMES, &MLD_TYPES))
+    {
         out.push(Traffic::Mld);
     }
     if matches!(proto.as_str(), "udp" | "th") && field == "dport" {
@@ -183,7 +191,12 @@ fn covers(v: &Value, port: u64) -> bool {
         return n == port;
     }
     let range = v.get("range").and_then(Value::as_array);
-    match range.map(|r| (r.first().and_then(Value::as_u64), r.get(1).and_then(Value::as_u64))) {
+    match range.map(|r| {
+        (
+            r.first().and_then(Value::as_u64),
+            r.get(1).and_then(Value::as_u64),
+        )
+    }) {
         Some((Some(lo), Some(hi))) => (lo..=hi).contains(&port),
         _ => false,
     }
@@ -206,7 +219,8 @@ pub fn iptables_findings(save: &str, tool: &str, ports: &[u16]) -> Vec<Finding> 
         }
         if let Some(policy) = line.strip_prefix(':') {
             let mut words = policy.split_whitespace();
-            if let (Some(chain @ ("INPUT" | "OUTPUT")), Some("DROP")) = (words.next(), words.next()) {
+            if let (Some(chain @ ("INPUT" | "OUTPUT")), Some("DROP")) = (words.next(), words.next())
+            {
                 out.push(Finding {
                     traffic: None,
                     rule: format!("{cmd} chain {chain} has policy DROP"),
@@ -340,9 +354,14 @@ mod tests {
     #[test]
     fn nft_ports_outside_the_rules_are_not_flagged() {
         let found = nft_findings(NFT, &[6500]).unwrap();
-        assert!(found.iter().all(|f| !matches!(f.traffic, Some(Traffic::UdpPort(_)))));
+        assert!(found
+            .iter()
+            .all(|f| !matches!(f.traffic, Some(Traffic::UdpPort(_)))));
         let found = nft_findings(NFT, &[6000]).unwrap();
-        let ports: Vec<_> = found.iter().filter(|f| f.traffic == Some(Traffic::UdpPort(6000))).collect();
+        let ports: Vec<_> = found
+            .iter()
+            .filter(|f| f.traffic == Some(Traffic::UdpPort(6000)))
+            .collect();
         assert_eq!(ports.len(), 2, "the set and the range");
     }
 
@@ -355,7 +374,10 @@ mod tests {
         let odd = r#"{"nftables":[{"rule":{"expr":[{"match":{"left":{"payload":{"protocol":"udp","field":"dport"}},"right":{"range":[1]}}},{"match":7},{"drop":null}]}},
             {"rule":{"family":"ip","table":"t","chain":"c","handle":1,"expr":[{"match":{"left":{"meta":{"key":"l4proto"}},"right":2}},{"reject":{}}]}}]}"#;
         let found = nft_findings(odd, &[5000]).unwrap();
-        assert_eq!(summary(&found), ["IGMP: nft table ip t chain c (reached by jump) rule handle 1"]);
+        assert_eq!(
+            summary(&found),
+            ["IGMP: nft table ip t chain c (reached by jump) rule handle 1"]
+        );
     }
 
     #[test]
@@ -389,7 +411,10 @@ mod tests {
     #[test]
     fn iptables_awkward_input() {
         assert!(iptables_findings("", "iptables-save", &[5000]).is_empty());
-        assert!(iptables_findings("-A INPUT -p igmp -j DROP", "iptables-save", &[]).is_empty(), "no table");
+        assert!(
+            iptables_findings("-A INPUT -p igmp -j DROP", "iptables-save", &[]).is_empty(),
+            "no table"
+        );
         let text = "*filter\n-A INPUT -p udp --dport -j DROP\n-A INPUT -p\n:INPUT\n-A INPUT -p udp --dport 70000 -j DROP\n";
         let found = iptables_findings(text, "iptables-save", &[5000]);
         // `--dport -j` takes "-j" as the port, which matches none.

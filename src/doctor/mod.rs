@@ -212,14 +212,21 @@ fn shown(i: &Iface) -> String {
 fn iface_check(i: &Iface, running: bool) -> Check {
     let name = crate::escape::name(&i.name);
     if !i.up {
-        return Check::new("interface", Status::Problem, format!("{} is down: nothing is sent or received on it", shown(i)))
-            .fix(format!("ip link set dev {name} up"));
+        return Check::new(
+            "interface",
+            Status::Problem,
+            format!("{} is down: nothing is sent or received on it", shown(i)),
+        )
+        .fix(format!("ip link set dev {name} up"));
     }
     if !i.multicast {
         return Check::new(
             "interface",
             Status::Problem,
-            format!("{} has the MULTICAST flag off: the kernel neither joins nor sends multicast on it", shown(i)),
+            format!(
+                "{} has the MULTICAST flag off: the kernel neither joins nor sends multicast on it",
+                shown(i)
+            ),
         )
         .fix(format!("ip link set dev {name} multicast on"));
     }
@@ -227,11 +234,20 @@ fn iface_check(i: &Iface, running: bool) -> Check {
         return Check::new(
             "interface",
             Status::Problem,
-            format!("{} is up but not running (no carrier): nothing gets through", shown(i)),
+            format!(
+                "{} is up but not running (no carrier): nothing gets through",
+                shown(i)
+            ),
         )
-        .fix(format!("check the cable or the peer of {name} (ip link show dev {name})"));
+        .fix(format!(
+            "check the cable or the peer of {name} (ip link show dev {name})"
+        ));
     }
-    Check::new("interface", Status::Ok, format!("{} is up, running and has MULTICAST on", shown(i)))
+    Check::new(
+        "interface",
+        Status::Ok,
+        format!("{} is up, running and has MULTICAST on", shown(i)),
+    )
 }
 
 fn route_check(dest: IpAddr, req: &Request<'_>, host: &dyn Host) -> Check {
@@ -242,13 +258,21 @@ fn route_check(dest: IpAddr, req: &Request<'_>, host: &dyn Host) -> Check {
     } else {
         dest.to_string()
     };
-    let prefix = if dest.is_ipv4() { "239.0.0.0/8" } else { "ff00::/8" };
+    let prefix = if dest.is_ipv4() {
+        "239.0.0.0/8"
+    } else {
+        "ff00::/8"
+    };
     let target = req.iface.map(|i| crate::escape::name(&i.name).into_owned());
     match (&route.source, &route.iface) {
         (Err(e), _) => {
             let dev = target.clone().unwrap_or_else(|| "IFACE".into());
             let ip = if dest.is_ipv4() { "ip" } else { "ip -6" };
-            let status = if probe { Status::Warning } else { Status::Problem };
+            let status = if probe {
+                Status::Warning
+            } else {
+                Status::Problem
+            };
             Check::new(
                 "route",
                 status,
@@ -282,17 +306,17 @@ fn route_check(dest: IpAddr, req: &Request<'_>, host: &dyn Host) -> Check {
                     crate::escape::name(&asked.name)
                 ))
             }
-            _ => Check::new("route", Status::Ok, format!("{what} is routed via {}", shown(via))),
+            _ => Check::new(
+                "route",
+                Status::Ok,
+                format!("{what} is routed via {}", shown(via)),
+            ),
         },
     }
 }
 
 /// An integer sysctl, or the check that says why it could not be read.
-fn read_or_skip(
-    host: &dyn Host,
-    name: &'static str,
-    path: &[&str],
-) -> Result<i64, Check> {
+fn read_or_skip(host: &dyn Host, name: &'static str, path: &[&str]) -> Result<i64, Check> {
     read_int(host, path).map_err(|e| {
         let status = if e == "not checked on this OS" {
             Status::Skipped
@@ -324,7 +348,11 @@ fn rp_filter_check(iface: &Iface, req: &Request<'_>, host: &dyn Host) -> Check {
         sysctl_key(&if_path)
     );
     if eff == 0 {
-        return Check::new(NAME, Status::Ok, format!("reverse-path filtering is off on {name} ({values})"));
+        return Check::new(
+            NAME,
+            Status::Ok,
+            format!("reverse-path filtering is off on {name} ({values})"),
+        );
     }
     let sources: Vec<IpAddr> = req
         .groups
@@ -349,7 +377,9 @@ fn rp_filter_check(iface: &Iface, req: &Request<'_>, host: &dyn Host) -> Check {
     }
     let mode = if eff == 1 { "strict" } else { "loose" };
     if !bad.is_empty() {
-        let first = sources.first().map_or("SOURCE".to_string(), IpAddr::to_string);
+        let first = sources
+            .first()
+            .map_or("SOURCE".to_string(), IpAddr::to_string);
         return Check::new(
             NAME,
             Status::Problem,
@@ -407,7 +437,11 @@ fn version_check(family: Family, iface: &Iface, req: &Request<'_>, host: &dyn Ho
             format!("{proto} version on {ifname} follows the querier ({leaf}: all {all}, {ifname} {own})"),
         );
     }
-    let fix = format!("sysctl -w {}=0 {}=0", sysctl_key(&all_path), sysctl_key(&if_path));
+    let fix = format!(
+        "sysctl -w {}=0 {}=0",
+        sysctl_key(&all_path),
+        sysctl_key(&if_path)
+    );
     let ssm = req
         .groups
         .iter()
@@ -434,7 +468,12 @@ fn version_check(family: Family, iface: &Iface, req: &Request<'_>, host: &dyn Ho
 
 fn limit_checks(req: &Request<'_>, host: &dyn Host) -> Vec<Check> {
     let mut out = Vec::new();
-    let v4: BTreeSet<IpAddr> = req.groups.iter().map(|g| g.addr).filter(IpAddr::is_ipv4).collect();
+    let v4: BTreeSet<IpAddr> = req
+        .groups
+        .iter()
+        .map(|g| g.addr)
+        .filter(IpAddr::is_ipv4)
+        .collect();
     let most_sources = |family: Family| {
         let mut per: std::collections::BTreeMap<IpAddr, usize> = Default::default();
         for g in req.groups.iter().filter(|g| Family::of(g.addr) == family) {
@@ -468,7 +507,9 @@ fn limit_checks(req: &Request<'_>, host: &dyn Host) -> Vec<Check> {
         (Family::V4, ["net", "ipv4", "igmp_max_msf"], "sources_v4"),
         (Family::V6, ["net", "ipv6", "mld_max_msf"], "sources_v6"),
     ] {
-        let Some((group, n)) = most_sources(family) else { continue };
+        let Some((group, n)) = most_sources(family) else {
+            continue;
+        };
         out.push(match read_or_skip(host, name, &leaf) {
             Err(c) => c,
             Ok(max) if usize::try_from(max).is_ok_and(|m| m >= n) => Check::new(
@@ -497,7 +538,11 @@ fn ttl_check(groups: &[Group]) -> Check {
         .map(|g| g.addr)
         .collect();
     if routed.is_empty() {
-        return Check::new("ttl", Status::Ok, "all groups are link-local: the default TTL 1 is all they can use");
+        return Check::new(
+            "ttl",
+            Status::Ok,
+            "all groups are link-local: the default TTL 1 is all they can use",
+        );
     }
     let first = groups
         .iter()
@@ -521,7 +566,11 @@ fn scope_check(groups: &[Group]) -> Check {
         .map(|g| g.addr)
         .collect();
     if local.is_empty() {
-        return Check::new("scope", Status::Ok, "no group is link-local (224.0.0.0/24, ff02::/16)");
+        return Check::new(
+            "scope",
+            Status::Ok,
+            "no group is link-local (224.0.0.0/24, ff02::/16)",
+        );
     }
     let list: Vec<String> = local.iter().map(IpAddr::to_string).collect();
     Check::new(
@@ -545,13 +594,23 @@ fn mac_check(groups: &[Group]) -> Check {
     let mut parts = Vec::new();
     for (mac, addrs) in &shared {
         let list: Vec<String> = addrs.iter().map(IpAddr::to_string).collect();
-        parts.push(format!("{} share Ethernet address {}", list.join(", "), addresses::mac_text(*mac)));
+        parts.push(format!(
+            "{} share Ethernet address {}",
+            list.join(", "),
+            addresses::mac_text(*mac)
+        ));
     }
     for a in &floods {
-        parts.push(format!("{a} has the Ethernet address of a 224.0.0.x group, which snooping switches flood"));
+        parts.push(format!(
+            "{a} has the Ethernet address of a 224.0.0.x group, which snooping switches flood"
+        ));
     }
     if parts.is_empty() {
-        return Check::new("mac", Status::Ok, "every group has an Ethernet address of its own");
+        return Check::new(
+            "mac",
+            Status::Ok,
+            "every group has an Ethernet address of its own",
+        );
     }
     Check::new(
         "mac",
@@ -599,14 +658,24 @@ fn firewall_checks(req: &Request<'_>, dumps: &[(&'static str, Dump)]) -> Vec<Che
         }
     }
     if !unread.is_empty() {
-        let root = if unread.iter().any(|u| u.contains("ermission") || u.contains("ot permitted")) {
+        let root = if unread
+            .iter()
+            .any(|u| u.contains("ermission") || u.contains("ot permitted"))
+        {
             " (reading the ruleset needs root)"
         } else {
             ""
         };
         out.push(
-            Check::new(NAME, Status::Warning, format!("could not read the firewall's rules{root}: {}", unread.join("; ")))
-                .fix("run mcast doctor as root (sudo) to check the firewall"),
+            Check::new(
+                NAME,
+                Status::Warning,
+                format!(
+                    "could not read the firewall's rules{root}: {}",
+                    unread.join("; ")
+                ),
+            )
+            .fix("run mcast doctor as root (sudo) to check the firewall"),
         );
     }
     if out.is_empty() {
@@ -637,8 +706,12 @@ fn finding_check(f: &firewall::Finding) -> Check {
                 }
                 firewall::Traffic::UdpPort(_) => "the groups' packets never reach the programs",
             };
-            Check::new("firewall", Status::Problem, format!("{rule} drops {t}: {why}"))
-                .fix(crate::escape::controls(&f.fix).into_owned())
+            Check::new(
+                "firewall",
+                Status::Problem,
+                format!("{rule} drops {t}: {why}"),
+            )
+            .fix(crate::escape::controls(&f.fix).into_owned())
         }
     }
 }

@@ -69,7 +69,11 @@ mod tests {
         assert_eq!(parse_int("  20 \n"), Some(20));
         assert_eq!(parse_int("-1\n"), Some(-1));
         assert_eq!(parse_int(""), None);
-        assert_eq!(parse_int("4096\t87380\t6291456\n"), None, "tcp_rmem-like triple");
+        assert_eq!(
+            parse_int("4096\t87380\t6291456\n"),
+            None,
+            "tcp_rmem-like triple"
+        );
         assert_eq!(parse_int("x\n"), None);
         assert_eq!(parse_int("99999999999999999999999"), None);
     }
@@ -89,7 +93,11 @@ mod tests {
         assert_eq!(effective_forced_version(2, 0), 2);
         assert_eq!(effective_forced_version(0, 2), 2);
         assert_eq!(effective_forced_version(2, 1), 1);
-        assert_eq!(effective_forced_version(3, 0), 0, "3 forces nothing the kernel tests");
+        assert_eq!(
+            effective_forced_version(3, 0),
+            0,
+            "3 forces nothing the kernel tests"
+        );
     }
 
     struct Fake;
@@ -111,7 +119,10 @@ mod tests {
             read_int(&Fake, &["net", "bad"]),
             Err("net.bad is not a number: \"three\"".into())
         );
-        assert_eq!(read_int(&Fake, &["other"]), Err("not checked on this OS".into()));
+        assert_eq!(
+            read_int(&Fake, &["other"]),
+            Err("not checked on this OS".into())
+        );
         assert!(read_int(&Fake, &["x", "eth0.100", "y"])
             .unwrap_err()
             .starts_with("cannot read x.eth0.100.y:"));

@@ -43,7 +43,10 @@ impl Fake {
                 ("239.255.0.1".parse().unwrap(), mc0),
                 ("232.1.1.1".parse().unwrap(), mc0),
                 ("192.0.2.9".parse().unwrap(), mc0),
-                ("198.51.100.7".parse().unwrap(), "198.51.100.1:40000".parse().unwrap()),
+                (
+                    "198.51.100.7".parse().unwrap(),
+                    "198.51.100.1:40000".parse().unwrap(),
+                ),
                 ("ff15::1".parse().unwrap(), mc0_6),
             ],
             dumps: vec![("nft", Dump::Text("{\"nftables\": []}".into()))],
@@ -134,7 +137,11 @@ fn named<'a>(checks: &'a [Check], name: &str) -> &'a Check {
 
 #[test]
 fn a_healthy_host_is_all_ok() {
-    let c = run(&Fake::healthy(), &groups(&["239.1.1.1", "239.1.1.2"]), Some("mc0"));
+    let c = run(
+        &Fake::healthy(),
+        &groups(&["239.1.1.1", "239.1.1.2"]),
+        Some("mc0"),
+    );
     assert_eq!(
         statuses(&c),
         [
@@ -150,8 +157,14 @@ fn a_healthy_host_is_all_ok() {
             "firewall ok",
         ]
     );
-    assert_eq!(named(&c, "route").detail, "239.1.1.1 is routed via mc0 (index 3)");
-    assert_eq!(named(&c, "firewall").detail, "no rule drops IGMP, MLD or UDP port 5000 (nft read)");
+    assert_eq!(
+        named(&c, "route").detail,
+        "239.1.1.1 is routed via mc0 (index 3)"
+    );
+    assert_eq!(
+        named(&c, "firewall").detail,
+        "no rule drops IGMP, MLD or UDP port 5000 (nft read)"
+    );
 }
 
 #[test]
@@ -169,7 +182,10 @@ fn without_groups_both_families_are_probed_on_the_routes_interface() {
             "firewall ok",
         ]
     );
-    assert_eq!(named(&c, "route").detail, "IPv4 multicast (239.255.0.1) is routed via mc0 (index 3)");
+    assert_eq!(
+        named(&c, "route").detail,
+        "IPv4 multicast (239.255.0.1) is routed via mc0 (index 3)"
+    );
 }
 
 #[test]
@@ -178,7 +194,10 @@ fn interface_down_off_or_without_carrier() {
     let mut down = t.resolve("mc0").unwrap();
     down.up = false;
     let c = iface_check(&down, true);
-    assert_eq!((c.status, c.fix.as_deref()), (Status::Problem, Some("ip link set dev mc0 up")));
+    assert_eq!(
+        (c.status, c.fix.as_deref()),
+        (Status::Problem, Some("ip link set dev mc0 up"))
+    );
     let mut off = t.resolve("mc0").unwrap();
     off.multicast = false;
     let c = iface_check(&off, true);
@@ -194,19 +213,32 @@ fn no_route_is_a_problem_and_another_interface_a_warning() {
     let c = run(&Fake::healthy(), &groups(&["239.9.9.9"]), Some("mc0"));
     let r = named(&c, "route");
     assert_eq!(r.status, Status::Problem);
-    assert!(r.detail.starts_with("239.9.9.9 has no route"), "{}", r.detail);
+    assert!(
+        r.detail.starts_with("239.9.9.9 has no route"),
+        "{}",
+        r.detail
+    );
     assert_eq!(r.fix.as_deref(), Some("ip route add 239.0.0.0/8 dev mc0"));
     let c = run(&Fake::healthy(), &groups(&["239.1.1.1"]), Some("eth1"));
     let r = named(&c, "route");
     assert_eq!(r.status, Status::Warning);
-    assert!(r.detail.contains("routed via mc0 (index 3), not eth1 (index 4)"), "{}", r.detail);
+    assert!(
+        r.detail
+            .contains("routed via mc0 (index 3), not eth1 (index 4)"),
+        "{}",
+        r.detail
+    );
 }
 
 #[test]
 fn strict_rp_filter_drops_an_off_link_source() {
     let host = Fake::healthy().set("net.ipv4.conf.all.rp_filter", "1");
     // 203.0.113.5 has no route back at all; 198.51.100.7 goes back via eth1.
-    let c = run(&host, &groups(&["203.0.113.5,232.1.1.1", "198.51.100.7,232.1.1.1"]), Some("mc0"));
+    let c = run(
+        &host,
+        &groups(&["203.0.113.5,232.1.1.1", "198.51.100.7,232.1.1.1"]),
+        Some("mc0"),
+    );
     let r = named(&c, "rp_filter");
     assert_eq!(r.status, Status::Problem);
     assert_eq!(
@@ -215,7 +247,11 @@ fn strict_rp_filter_drops_an_off_link_source() {
          from 198.51.100.7 (the route back goes via eth1), 203.0.113.5 (no route back to it): tcpdump \
          sees it, sockets do not"
     );
-    assert!(r.fix.as_deref().unwrap().starts_with("sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.mc0.rp_filter=2"));
+    assert!(r
+        .fix
+        .as_deref()
+        .unwrap()
+        .starts_with("sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.mc0.rp_filter=2"));
     // A source routed back via mc0 passes.
     let c = run(&host, &groups(&["192.0.2.9,232.1.1.1"]), Some("mc0"));
     assert_eq!(named(&c, "rp_filter").status, Status::Ok);
@@ -236,7 +272,13 @@ fn forced_igmp_versions() {
     let c = run(&host, &groups(&["239.1.1.1"]), Some("mc0"));
     let v = named(&c, "igmp_version");
     assert_eq!(v.status, Status::Warning);
-    assert!(v.detail.starts_with("force_igmp_version=2 on mc0 (all 0, mc0 2): this host speaks only IGMPv2"), "{}", v.detail);
+    assert!(
+        v.detail.starts_with(
+            "force_igmp_version=2 on mc0 (all 0, mc0 2): this host speaks only IGMPv2"
+        ),
+        "{}",
+        v.detail
+    );
     assert_eq!(
         v.fix.as_deref(),
         Some("sysctl -w net.ipv4.conf.all.force_igmp_version=0 net.ipv4.conf.mc0.force_igmp_version=0")
@@ -253,11 +295,24 @@ fn kernel_limits_against_what_is_asked() {
     let host = Fake::healthy()
         .set("net.ipv4.igmp_max_memberships", "2")
         .set("net.ipv4.igmp_max_msf", "1");
-    let c = run(&host, &groups(&["239.1.1.1+3", "192.0.2.9,232.1.1.1", "192.0.2.8,232.1.1.1"]), Some("mc0"));
+    let c = run(
+        &host,
+        &groups(&["239.1.1.1+3", "192.0.2.9,232.1.1.1", "192.0.2.8,232.1.1.1"]),
+        Some("mc0"),
+    );
     let m = named(&c, "memberships");
     assert_eq!(m.status, Status::Warning);
-    assert!(m.detail.starts_with("one socket may join only 2 IPv4 groups (igmp_max_memberships) and 4 are asked"), "{}", m.detail);
-    assert_eq!(m.fix.as_deref(), Some("sysctl -w net.ipv4.igmp_max_memberships=4"));
+    assert!(
+        m.detail.starts_with(
+            "one socket may join only 2 IPv4 groups (igmp_max_memberships) and 4 are asked"
+        ),
+        "{}",
+        m.detail
+    );
+    assert_eq!(
+        m.fix.as_deref(),
+        Some("sysctl -w net.ipv4.igmp_max_memberships=4")
+    );
     let s = named(&c, "sources_v4");
     assert_eq!(s.status, Status::Warning);
     assert!(s.detail.contains("232.1.1.1 has 2"), "{}", s.detail);
@@ -265,49 +320,96 @@ fn kernel_limits_against_what_is_asked() {
 
 #[test]
 fn link_local_and_shared_macs() {
-    let c = run(&Fake::healthy(), &groups(&["224.0.0.251", "239.1.1.1", "239.129.1.1", "239.0.0.5"]), Some("mc0"));
+    let c = run(
+        &Fake::healthy(),
+        &groups(&["224.0.0.251", "239.1.1.1", "239.129.1.1", "239.0.0.5"]),
+        Some("mc0"),
+    );
     let s = named(&c, "scope");
     assert_eq!(s.status, Status::Warning);
-    assert!(s.detail.starts_with("224.0.0.251 is link-local"), "{}", s.detail);
+    assert!(
+        s.detail.starts_with("224.0.0.251 is link-local"),
+        "{}",
+        s.detail
+    );
     let m = named(&c, "mac");
     assert_eq!(m.status, Status::Warning);
-    assert!(m.detail.contains("239.1.1.1, 239.129.1.1 share Ethernet address 01:00:5e:01:01:01"), "{}", m.detail);
-    assert!(m.detail.contains("239.0.0.5 has the Ethernet address of a 224.0.0.x group"), "{}", m.detail);
+    assert!(
+        m.detail
+            .contains("239.1.1.1, 239.129.1.1 share Ethernet address 01:00:5e:01:01:01"),
+        "{}",
+        m.detail
+    );
+    assert!(
+        m.detail
+            .contains("239.0.0.5 has the Ethernet address of a 224.0.0.x group"),
+        "{}",
+        m.detail
+    );
     let t = named(&c, "ttl");
-    assert!(t.detail.contains("but the 3 groups cannot cross a router"), "{}", t.detail);
+    assert!(
+        t.detail.contains("but the 3 groups cannot cross a router"),
+        "{}",
+        t.detail
+    );
 }
 
 #[test]
 fn firewall_rules_unreadable_rulesets_and_other_oses() {
     let mut host = Fake::healthy();
     host.dumps = vec![
-        ("nft", Dump::Text(include_str!("testdata/nft_ruleset.json").into())),
+        (
+            "nft",
+            Dump::Text(include_str!("testdata/nft_ruleset.json").into()),
+        ),
         ("iptables-save", Dump::Missing),
     ];
     let c = run(&host, &groups(&["239.1.1.1:5000"]), Some("mc0"));
     let fw: Vec<&Check> = c.iter().filter(|c| c.name == "firewall").collect();
     assert!(fw.iter().any(|c| c.status == Status::Problem
-        && c.detail.starts_with("nft table inet f chain out (hook output) rule handle 3 drops IGMP")));
-    assert!(fw.iter().any(|c| c.status == Status::Problem && c.detail.contains("drops UDP port 5000")));
+        && c.detail
+            .starts_with("nft table inet f chain out (hook output) rule handle 3 drops IGMP")));
+    assert!(fw
+        .iter()
+        .any(|c| c.status == Status::Problem && c.detail.contains("drops UDP port 5000")));
     host.dumps = vec![
-        ("nft", Dump::Failed("Operation not permitted (exit status: 1)".into())),
+        (
+            "nft",
+            Dump::Failed("Operation not permitted (exit status: 1)".into()),
+        ),
         ("iptables-save", Dump::Missing),
     ];
     let c = run(&host, &groups(&["239.1.1.1"]), Some("mc0"));
     let f = named(&c, "firewall");
     assert_eq!(f.status, Status::Warning);
-    assert!(f.detail.starts_with("could not read the firewall's rules (reading the ruleset needs root): nft:"), "{}", f.detail);
+    assert!(
+        f.detail.starts_with(
+            "could not read the firewall's rules (reading the ruleset needs root): nft:"
+        ),
+        "{}",
+        f.detail
+    );
     host.dumps = vec![];
     host.unsupported = true;
     let c = run(&host, &groups(&["239.1.1.1"]), Some("mc0"));
     for name in ["rp_filter", "igmp_version", "memberships", "firewall"] {
         let k = named(&c, name);
-        assert_eq!((k.status, k.detail.as_str()), (Status::Skipped, "not checked on this OS"), "{name}");
+        assert_eq!(
+            (k.status, k.detail.as_str()),
+            (Status::Skipped, "not checked on this OS"),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn dotted_interface_names_use_slashes_for_sysctl() {
-    assert_eq!(sysctl_key(&["net", "ipv4", "conf", "eth0.100", "rp_filter"]), "net/ipv4/conf/eth0.100/rp_filter");
-    assert_eq!(sysctl_key(&["net", "ipv4", "conf", "all", "rp_filter"]), "net.ipv4.conf.all.rp_filter");
+    assert_eq!(
+        sysctl_key(&["net", "ipv4", "conf", "eth0.100", "rp_filter"]),
+        "net/ipv4/conf/eth0.100/rp_filter"
+    );
+    assert_eq!(
+        sysctl_key(&["net", "ipv4", "conf", "all", "rp_filter"]),
+        "net.ipv4.conf.all.rp_filter"
+    );
 }

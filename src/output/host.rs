@@ -17,7 +17,12 @@ pub fn ifaces_text(rows: &[Interface<'_>], routes: &[MulticastRoute<'_>]) -> Str
             None => escape::name(r.name).into_owned(),
         })
         .collect();
-    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(4);
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -109,7 +114,8 @@ pub fn check_text(c: &Check, color: bool) -> String {
 
 /// The closing line.
 pub fn doctor_summary_text(sum: &DoctorSummary) -> String {
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let verdict = match sum.status {
         "problem" => "multicast will not work as asked until the problems are fixed",
         "warning" => "no problem found; read the warnings",

@@ -50,9 +50,7 @@ pub fn interfaces() -> io::Result<Vec<IfaceInfo>> {
         if let Some(a) = entry.address.ip_addr() {
             if !iface.addrs.contains(&a) {
                 iface.addrs.push(a);
-                iface
-                    .prefixes
-                    .push(entry.address.netmask().map(prefix_len));
+                iface.prefixes.push(entry.address.netmask().map(prefix_len));
             }
         }
     }
@@ -135,6 +133,9 @@ mod tests {
         assert_eq!(prefix_len("255.255.255.255".parse().unwrap()), 32);
         assert_eq!(prefix_len("0.0.0.0".parse().unwrap()), 0);
         assert_eq!(prefix_len("ffff:ffff:ffff:ffff::".parse().unwrap()), 64);
-        assert_eq!(prefix_len("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff".parse().unwrap()), 128);
+        assert_eq!(
+            prefix_len("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff".parse().unwrap()),
+            128
+        );
     }
 }

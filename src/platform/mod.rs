@@ -78,10 +78,11 @@ pub use host::{firewall_dump, firewall_dumpers, route_source, Dump};
 pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};
 
 pub use os::{
-    enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call,
-    if_mtu, leave, max_memberships_v4, max_sources_v4, open_files_limit, raw_stdout, set_multicast_all,
-    set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port, socket_drops, sysctl_text, sysctl_value,
-    Waiter, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
+    enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, if_mtu, join,
+    join_call, leave, max_memberships_v4, max_sources_v4, open_files_limit, raw_stdout,
+    set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port,
+    socket_drops, sysctl_text, sysctl_value, Waiter, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM,
+    SOCKOPT_TABLE,
 };
 
 /// What to ask the kernel for with each datagram, besides its source.

@@ -230,7 +230,10 @@ pub fn if_mtu(name: &str) -> Option<u32> {
 /// its path components (an interface name may contain dots, so
 /// `net.ipv4.conf.eth0.100.rp_filter` cannot be split on them).
 pub fn sysctl_text(path: &[&str]) -> io::Result<String> {
-    if path.iter().any(|c| c.is_empty() || c.contains('/') || *c == "..") {
+    if path
+        .iter()
+        .any(|c| c.is_empty() || c.contains('/') || *c == "..")
+    {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "not a sysctl path",
