@@ -1,12 +1,13 @@
-//! Which interface the kernel's routes pick for a destination: the route
-//! lookup is `connect()` on a UDP socket ([`platform::route_source`],
-//! which sends nothing), and the interface is the one holding the local
-//! address it chose (or, for an IPv6 link-local address, its scope).
+//! Which interface the kernel's routes pick for a destination
+//! ([`platform::route_to`]: rtnetlink on Linux, which names the interface;
+//! elsewhere `connect()` on a UDP socket, which sends nothing, and the
+//! interface is the one holding the local address it chose, or for an
+//! IPv6 link-local address, its scope).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use crate::config::{Iface, IfaceTable};
-use crate::platform;
+use crate::platform::{self, RouteTo};
 
 /// Groups `mcast ifaces` and `mcast doctor` ask the routes about when no
 /// group is given: organization-local IPv4 and site-local IPv6 scope.
@@ -17,25 +18,32 @@ pub const PROBE_V6: IpAddr = IpAddr::V6(Ipv6Addr::new(0xff15, 0, 0, 0, 0, 0, 0, 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     pub dest: IpAddr,
-    /// The local address the kernel chose; `Err`: the kernel's refusal
-    /// (no route).
-    pub source: Result<IpAddr, String>,
+    /// The local address the kernel prefers (`None`: it named none);
+    /// `Err`: the kernel's refusal (no route).
+    pub source: Result<Option<IpAddr>, String>,
     pub iface: Option<Iface>,
 }
 
 impl Route {
     /// The kernel's choice for `dest`, with `lookup` doing the asking
-    /// ([`platform::route_source`] on the host).
+    /// ([`platform::route_to`] on the host).
     pub fn find(
         dest: IpAddr,
         table: &IfaceTable,
-        lookup: &dyn Fn(IpAddr) -> std::io::Result<SocketAddr>,
+        lookup: &dyn Fn(IpAddr) -> std::io::Result<RouteTo>,
     ) -> Self {
         match lookup(dest) {
-            Ok(local) => Self {
+            Ok(rt) => Self {
                 dest,
-                source: Ok(local.ip()),
-                iface: iface_of(local, table).cloned(),
+                source: Ok(rt.source),
+                iface: rt
+                    .ifindex
+                    .and_then(|i| table.by_index(i))
+                    .or_else(|| {
+                        rt.source
+                            .and_then(|s| iface_of(SocketAddr::new(s, 0), table))
+                    })
+                    .cloned(),
             },
             Err(e) => Self {
                 dest,
@@ -50,7 +58,7 @@ impl Route {
 
     /// The host's routes.
     pub fn host(dest: IpAddr, table: &IfaceTable) -> Self {
-        Self::find(dest, table, &platform::route_source)
+        Self::find(dest, table, &platform::route_to)
     }
 }
 
@@ -105,7 +113,23 @@ mod tests {
         });
         assert!(r.source.is_err());
         assert_eq!(r.iface, None);
-        let r = Route::find(PROBE_V4, &t, &|_| Ok("192.0.2.1:5".parse().unwrap()));
+        let by_source = |_| {
+            Ok(RouteTo {
+                source: Some("192.0.2.1".parse().unwrap()),
+                ifindex: None,
+            })
+        };
+        let r = Route::find(PROBE_V4, &t, &by_source);
         assert_eq!(r.iface.map(|i| i.index), Some(3));
+        // The kernel's interface wins over the source address (a route
+        // `dev lo` still picks another interface's address).
+        let named = |_| {
+            Ok(RouteTo {
+                source: Some("192.0.2.1".parse().unwrap()),
+                ifindex: Some(1),
+            })
+        };
+        let r = Route::find(PROBE_V4, &t, &named);
+        assert_eq!(r.iface.map(|i| i.name), Some("lo".to_string()));
     }
 }

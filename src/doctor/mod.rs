@@ -13,10 +13,10 @@ pub mod sysctl;
 
 use std::collections::BTreeSet;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use crate::config::{Group, Iface, IfaceTable};
-use crate::platform::{Dump, Family};
+use crate::platform::{Dump, Family, RouteTo};
 use crate::routes::{self, Route};
 use sysctl::{effective_forced_version, effective_rp_filter, read_int, Sysctls};
 
@@ -70,8 +70,8 @@ impl Check {
 
 /// The facts the checks read: the host's, or fixed ones in tests.
 pub trait Host: Sysctls {
-    /// The local address the routes pick for `dest` (nothing is sent).
-    fn route(&self, dest: IpAddr) -> io::Result<SocketAddr>;
+    /// The route the kernel picks for `dest` (nothing is sent).
+    fn route(&self, dest: IpAddr) -> io::Result<RouteTo>;
     /// Each firewall tool's dump (none where mcast reads none).
     fn firewall(&self) -> Vec<(&'static str, Dump)>;
     /// Operationally up (carrier), by name.
@@ -88,8 +88,8 @@ impl Sysctls for ThisHost {
 }
 
 impl Host for ThisHost {
-    fn route(&self, dest: IpAddr) -> io::Result<SocketAddr> {
-        crate::platform::route_source(dest)
+    fn route(&self, dest: IpAddr) -> io::Result<RouteTo> {
+        crate::platform::route_to(dest)
     }
 
     fn firewall(&self) -> Vec<(&'static str, Dump)> {
@@ -283,7 +283,10 @@ fn route_check(dest: IpAddr, req: &Request<'_>, host: &dyn Host) -> Check {
         (Ok(src), None) => Check::new(
             "route",
             Status::Warning,
-            format!("{what} is routed from source {src}, which no interface holds"),
+            format!(
+                "{what} is routed from source {}, which no interface holds",
+                src.map_or_else(|| "-".to_string(), |s| s.to_string())
+            ),
         ),
         (Ok(_), Some(via)) => match req.iface {
             Some(asked) if asked.index != via.index => {

@@ -74,11 +74,14 @@ impl Sysctls for Fake {
 }
 
 impl Host for Fake {
-    fn route(&self, dest: IpAddr) -> io::Result<SocketAddr> {
+    fn route(&self, dest: IpAddr) -> io::Result<RouteTo> {
         self.routes
             .iter()
             .find(|(d, _)| *d == dest)
-            .map(|(_, l)| *l)
+            .map(|(_, l)| RouteTo {
+                source: Some(l.ip()),
+                ifindex: None,
+            })
             .ok_or_else(|| io::Error::from_raw_os_error(101))
     }
     fn firewall(&self) -> Vec<(&'static str, Dump)> {

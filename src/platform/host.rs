@@ -7,6 +7,30 @@
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 
+/// Where the kernel's routes send traffic for a destination: the
+/// interface (by index) where the OS says it, and the source address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteTo {
+    pub source: Option<IpAddr>,
+    /// `None`: the OS did not say; find the interface holding `source`.
+    pub ifindex: Option<u32>,
+}
+
+/// The route by `connect()` alone: the source address, and the interface
+/// only for an IPv6 address with a scope.
+#[allow(dead_code)] // Linux asks rtnetlink instead.
+pub(super) fn route_by_connect(dest: IpAddr) -> io::Result<RouteTo> {
+    let local = route_source(dest)?;
+    let ifindex = match local {
+        SocketAddr::V6(a) if a.scope_id() != 0 => Some(a.scope_id()),
+        _ => None,
+    };
+    Ok(RouteTo {
+        source: Some(local.ip()).filter(|ip| !ip.is_unspecified()),
+        ifindex,
+    })
+}
+
 /// The local address the kernel's routes choose for sending to `dest`,
 /// found with `connect()` on a UDP socket and read back with
 /// `getsockname()`. `connect()` of a UDP socket sends nothing: it only

@@ -24,8 +24,9 @@
 //! - process limits: [`open_files_limit`] (`ulimit -n`; `None` where none);
 //! - interfaces: [`interfaces`] (flags, addresses with prefixes, MTU via
 //!   [`if_mtu`]), [`if_index`], [`if_is_up`], [`if_name`];
-//! - host facts for `ifaces` and `doctor` (`host.rs`): [`route_source`]
-//!   (the route the kernel picks, by `connect()`), [`sysctl_text`]
+//! - host facts for `ifaces` and `doctor` (`host.rs`): [`route_to`] (the
+//!   route the kernel picks: rtnetlink on Linux, `connect()` elsewhere),
+//!   [`route_source`] (by `connect()`), [`sysctl_text`]
 //!   (Linux's `/proc/sys`; unsupported elsewhere), [`firewall_dumpers`] and
 //!   [`firewall_dump`] (the firewall's own tools);
 //! - the option table of `mcast sockopt`: [`SOCKOPT_TABLE`],
@@ -74,12 +75,12 @@ compile_error!(
 pub use batch::{recv_batch, RecvBatch, SendBatch, BATCH};
 pub use common::{open_receiver, open_sender, Family};
 pub use errors::{hint, Doing, Errno};
-pub use host::{firewall_dump, firewall_dumpers, route_source, Dump};
+pub use host::{firewall_dump, firewall_dumpers, route_source, Dump, RouteTo};
 pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};
 
 pub use os::{
     enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, if_mtu, join,
-    join_call, leave, max_memberships_v4, max_sources_v4, open_files_limit, raw_stdout,
+    join_call, leave, max_memberships_v4, max_sources_v4, open_files_limit, raw_stdout, route_to,
     set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port,
     socket_drops, sysctl_text, sysctl_value, Waiter, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM,
     SOCKOPT_TABLE,

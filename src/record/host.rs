@@ -88,7 +88,7 @@ impl<'a> From<&'a Route> for MulticastRoute<'a> {
             group: r.dest,
             iface: r.iface.as_ref().map(|i| i.name.as_str()),
             index: r.iface.as_ref().map(|i| i.index),
-            source: r.source.as_ref().ok().copied(),
+            source: r.source.as_ref().ok().copied().flatten(),
             error: r.source.as_ref().err().map(String::as_str),
         }
     }

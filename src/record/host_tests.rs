@@ -7,7 +7,7 @@ use crate::config::{Iface, IfaceTable};
 use crate::doctor::{Check, Status};
 use crate::output::host::{check_text, doctor_summary_text, ifaces_text};
 use crate::output::json::write_record;
-use crate::platform::IfaceInfo;
+use crate::platform::{IfaceInfo, RouteTo};
 use crate::record::{DoctorCheck, DoctorSummary, Interface, MulticastRoute};
 use crate::routes::Route;
 
@@ -77,7 +77,10 @@ fn routes() -> Vec<Route> {
     let table = IfaceTable::from_ifaces([mc0]);
     vec![
         Route::find(ip("239.255.0.1"), &table, &|_| {
-            Ok("192.0.2.1:40000".parse().unwrap())
+            Ok(RouteTo {
+                source: Some(ip("192.0.2.1")),
+                ifindex: Some(3),
+            })
         }),
         Route::find(ip("ff15::1"), &table, &|_| {
             Err(std::io::Error::other("Network is unreachable"))

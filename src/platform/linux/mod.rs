@@ -3,6 +3,7 @@
 #![allow(unsafe_code)]
 
 mod options;
+mod route;
 
 pub use super::unix::{
     encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave,
@@ -10,6 +11,7 @@ pub use super::unix::{
     Waiter, IFACE_INDEX_V4_FORM,
 };
 pub use options::SOCKOPT_TABLE;
+pub use route::route_to;
 
 use std::io;
 

@@ -603,3 +603,9 @@ pub fn sysctl_text(_path: &[&str]) -> io::Result<String> {
         "not available on this OS",
     ))
 }
+
+/// The route's source address by `connect()` (see `host.rs`); the
+/// interface is found from it by the caller.
+pub fn route_to(dest: std::net::IpAddr) -> io::Result<super::RouteTo> {
+    super::host::route_by_connect(dest)
+}
