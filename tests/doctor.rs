@@ -271,7 +271,8 @@ fn root_doctor_strict_rp_filter_drops_an_off_link_source() {
         .unwrap()
         .contains("net.ipv4.conf.mc1.rp_filter=2"));
     // A source routed back via mc1 passes the same filter.
-    ns.ip(&["route", "add", "198.51.100.0/24", "dev", "mc1"]).unwrap();
+    ns.ip(&["route", "add", "198.51.100.0/24", "dev", "mc1"])
+        .unwrap();
     let (_, checks, _) = doctor(&ns, &["198.51.100.7,232.1.1.1", "-i", "mc1"]);
     one(&checks, "rp_filter", "ok");
 }

@@ -86,6 +86,11 @@ pub use os::{
     SOCKOPT_TABLE,
 };
 
+/// The rtnetlink route reply parser, for the fuzz target only.
+#[cfg(target_os = "linux")]
+#[doc(hidden)]
+pub use os::parse_route_reply;
+
 /// What to ask the kernel for with each datagram, besides its source.
 /// Each control message costs the kernel a copy to user space per packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ pub use super::unix::{
     Waiter, IFACE_INDEX_V4_FORM,
 };
 pub use options::SOCKOPT_TABLE;
-pub use route::route_to;
+pub use route::{parse_reply as parse_route_reply, route_to};
 
 use std::io;
 

@@ -58,7 +58,7 @@ fn malformed() -> io::Error {
 
 /// The kernel's answer: the outgoing interface and preferred source, or
 /// its error (`ENETUNREACH` for no route).
-pub(crate) fn parse_reply(b: &[u8]) -> io::Result<RouteTo> {
+pub fn parse_reply(b: &[u8]) -> io::Result<RouteTo> {
     let len = u32_at(b, 0).ok_or_else(malformed)? as usize;
     let kind = u16_at(b, 4).ok_or_else(malformed)?;
     if len < NLMSG_HDR || len > b.len() {
@@ -158,6 +158,24 @@ mod tests {
         let r = parse_reply(&reply_v4(1, [192, 0, 2, 2])).unwrap();
         assert_eq!(r.ifindex, Some(1));
         assert_eq!(r.source, Some("192.0.2.2".parse().unwrap()));
+    }
+
+    /// Replies captured from Linux 6.18 in the lab namespace (lo with
+    /// 224.0.0.0/4, mc1 192.0.2.2 and 2001:db8::2; fuzz/make_seeds.py).
+    #[test]
+    fn captured_kernel_replies() {
+        let r = parse_reply(include_bytes!("testdata/route_239.1.1.1_lo.bin")).unwrap();
+        assert_eq!(r.ifindex, Some(1), "dev lo");
+        assert_eq!(
+            r.source,
+            Some("192.0.2.2".parse().unwrap()),
+            "another interface's address"
+        );
+        let r = parse_reply(include_bytes!("testdata/route_ff15__1.bin")).unwrap();
+        assert_eq!(r.ifindex, Some(2), "dev mc1");
+        assert_eq!(r.source, Some("2001:db8::2".parse().unwrap()));
+        let e = parse_reply(include_bytes!("testdata/route_unreachable.bin")).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENETUNREACH));
     }
 
     #[test]
