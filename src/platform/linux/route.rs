@@ -217,6 +217,103 @@ mod tests {
         assert_eq!(&r[r.len() - 16..r.len() - 14], &[0xff, 0x15]);
     }
 
+    /// `(Udp OutDatagrams, Udp6OutDatagrams)` of this thread's namespace.
+    fn udp_out() -> (u64, u64) {
+        let snmp = std::fs::read_to_string("/proc/thread-self/net/snmp").unwrap();
+        let rows: Vec<Vec<&str>> = snmp
+            .lines()
+            .filter(|l| l.starts_with("Udp:"))
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        let at = rows[0].iter().position(|n| *n == "OutDatagrams").unwrap();
+        let snmp6 = std::fs::read_to_string("/proc/thread-self/net/snmp6").unwrap();
+        let v6 = snmp6
+            .lines()
+            .find_map(|l| l.strip_prefix("Udp6OutDatagrams"))
+            .unwrap();
+        (rows[1][at].parse().unwrap(), v6.trim().parse().unwrap())
+    }
+
+    /// What the BSDs and Windows rely on: `connect()` of a UDP socket
+    /// looks up the route and sends nothing. Checked in a private network
+    /// namespace (this thread's own), next to rtnetlink's answer.
+    #[test]
+    #[ignore = "needs root: unshares a network namespace"]
+    fn root_connect_sends_nothing_and_agrees_with_rtnetlink() {
+        std::thread::spawn(|| {
+            // SAFETY: unshare(2) with CLONE_NEWNET moves only this thread
+            // (and the processes it spawns) into a new network namespace.
+            assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWNET) }, 0);
+            let ip = |args: &[&str]| {
+                let ok = std::process::Command::new("ip")
+                    .args(args)
+                    .status()
+                    .unwrap();
+                assert!(ok.success(), "ip {args:?}");
+            };
+            ip(&["link", "set", "lo", "up"]);
+            ip(&["link", "add", "mc0", "type", "veth", "peer", "name", "mc1"]);
+            ip(&["addr", "add", "192.0.2.1/24", "dev", "mc0"]);
+            ip(&["addr", "add", "2001:db8::1/64", "dev", "mc0", "nodad"]);
+            ip(&["link", "set", "mc0", "up"]);
+            ip(&["link", "set", "mc1", "up"]);
+            ip(&["route", "add", "239.0.0.0/8", "dev", "mc0"]);
+            // The local table holds ff00::/8 for both veth ends; a longer
+            // prefix there decides.
+            ip(&[
+                "-6",
+                "route",
+                "add",
+                "multicast",
+                "ff15::/16",
+                "dev",
+                "mc0",
+                "table",
+                "local",
+            ]);
+            // IPv6 picks no source address on a link whose carrier is
+            // not up yet: wait for it (bounded).
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            loop {
+                let out = std::process::Command::new("ip")
+                    .args(["-o", "link", "show", "dev", "mc0"])
+                    .output()
+                    .unwrap();
+                if String::from_utf8_lossy(&out.stdout).contains(" state UP ") {
+                    break;
+                }
+                assert!(std::time::Instant::now() < deadline, "mc0 never came up");
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            let mc0 = getifaddrs::if_nametoindex("mc0").unwrap();
+            let before = udp_out();
+            for dest in ["239.1.1.1", "ff15::1"] {
+                let dest: IpAddr = dest.parse().unwrap();
+                let by_connect = crate::platform::host::route_by_connect(dest).unwrap();
+                let by_netlink = route_to(dest).unwrap();
+                let want: IpAddr = if dest.is_ipv4() {
+                    "192.0.2.1"
+                } else {
+                    "2001:db8::1"
+                }
+                .parse()
+                .unwrap();
+                assert_eq!(by_connect.source, Some(want), "{dest}");
+                assert_eq!(by_netlink.ifindex, Some(mc0), "{dest}");
+            }
+            for dest in ["203.0.113.9", "2001:db8:1::9"] {
+                let dest: IpAddr = dest.parse().unwrap();
+                let e = crate::platform::host::route_by_connect(dest).unwrap_err();
+                assert_eq!(e.raw_os_error(), Some(libc::ENETUNREACH), "{dest}");
+                let e = route_to(dest).unwrap_err();
+                assert_eq!(e.raw_os_error(), Some(libc::ENETUNREACH), "{dest}");
+            }
+            assert_eq!(udp_out(), before, "a route lookup sent a datagram");
+        })
+        .join()
+        .unwrap();
+    }
+
     #[test]
     fn the_kernel_answers_for_loopback() {
         let r = route_to("127.0.0.1".parse().unwrap()).unwrap();
