@@ -84,7 +84,11 @@ pub fn nft_findings(json: &str, ports: &[u16]) -> Result<Vec<Finding>, String> {
         let drops = exprs
             .iter()
             .any(|e| e.get("drop").is_some() || e.get("reject").is_some());
-        if !drops {
+        // iptables-nft's rules carry iptables matches nft cannot show
+        // (`xt`): without them a rule for ICMPv6 type 128 would read as one
+        // for all ICMPv6. iptables-save reads those rules whole.
+        let opaque = exprs.iter().any(|e| e.get("xt").is_some());
+        if !drops || opaque {
             continue;
         }
         let key = chain_key(rule);
@@ -363,6 +367,14 @@ mod tests {
             .filter(|f| f.traffic == Some(Traffic::UdpPort(6000)))
             .collect();
         assert_eq!(ports.len(), 2, "the set and the range");
+    }
+
+    /// `ip6tables -A INPUT -p ipv6-icmp --icmpv6-type 128 -j DROP` as nft
+    /// shows it (iptables-nft): the type hides in an `xt` match.
+    #[test]
+    fn nft_leaves_iptables_matches_to_iptables_save() {
+        let json = r#"{"nftables": [{"rule": {"family": "ip6", "table": "filter", "chain": "INPUT", "handle": 2, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": "ipv6-icmp"}}, {"xt": {"type": "match", "name": "icmp6"}}, {"counter": {"packets": 0, "bytes": 0}}, {"drop": null}]}}]}"#;
+        assert_eq!(nft_findings(json, &[5000]).unwrap(), vec![]);
     }
 
     #[test]
