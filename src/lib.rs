@@ -8,7 +8,9 @@
 //! mcast prints, typed once) and `output` (the renderers: text, JSON, hex,
 //! raw, none, behind one trait) → `platform` (the only OS-specific code,
 //! and the only `unsafe`, behind one contract). `sockopt` drives
-//! `mcast sockopt` over the platform's option table.
+//! `mcast sockopt` over the platform's option table; `routes` says which
+//! interface the routes pick for a group, and `doctor` holds
+//! `mcast doctor`'s checks as pure functions over the host's facts.
 #![deny(unsafe_code)]
 
 pub mod analysis;
