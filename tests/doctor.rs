@@ -188,7 +188,7 @@ fn root_doctor_finds_a_healthy_host_clean_and_sends_nothing_on_the_wire() {
     // A listener on the other end of the veth would see any self-test
     // packet that left mc1.
     let mut cmd = ns.mcast();
-    cmd.args(["listen", "239.255.77.77:5000", "-i", "mc0", "-t", "3s"]);
+    cmd.args(["listen", "239.255.77.77:5000", "-i", "mc0", "-t", "8s"]);
     let mut listener = ns.spawn(cmd).unwrap();
     listener
         .wait_for_group(&ns, ip("239.255.77.77"), JOIN_TIMEOUT)
