@@ -34,6 +34,8 @@ set edit:completion:arg-completer[mcast] = {|@words|
             cand selftest 'Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?'
             cand querier 'Watch IGMP/MLD: who is querier on each link, its version, interval and robustness, and whether this host answers (needs CAP_NET_RAW; without it, the kernel''s weaker view)'
             cand groups 'The multicast groups this host holds, per interface, with source filters and IGMP/MLD version (Linux)'
+            cand ifaces 'List interfaces: state, MULTICAST flag, MTU, addresses, and where multicast leaves by default'
+            cand doctor 'Check this host for what stops multicast: each check ok, warning or problem, with its fix'
             cand completions 'Print a shell completion script to stdout'
         }
         &'mcast;join'= {
@@ -187,6 +189,34 @@ set edit:completion:arg-completer[mcast] = {|@words|
             cand --timeout 'With --watch: stop after this long'
             cand --color 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)'
             cand --json 'JSON Lines on stdout: one membership record per group and interface'
+            cand -v 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+            cand --verbose 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+            cand -q 'Only errors on stderr (no live counters, no start/summary lines)'
+            cand --quiet 'Only errors on stderr (no live counters, no start/summary lines)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcast;ifaces'= {
+            cand --color 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)'
+            cand --json 'JSON Lines on stdout: one `interface` record each, then `multicast_route` records'
+            cand -v 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+            cand --verbose 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+            cand -q 'Only errors on stderr (no live counters, no start/summary lines)'
+            cand --quiet 'Only errors on stderr (no live counters, no start/summary lines)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mcast;doctor'= {
+            cand -i 'Interface to check by name, index or address; default: the one the routes choose per family'
+            cand --iface 'Interface to check by name, index or address; default: the one the routes choose per family'
+            cand -p 'Port for groups written without one'
+            cand --port 'Port for groups written without one'
+            cand --color 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)'
+            cand --json 'JSON Lines on stdout: one `check` record each, then a `summary`'
             cand -v 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
             cand --verbose 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
             cand -q 'Only errors on stderr (no live counters, no start/summary lines)'

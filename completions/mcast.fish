@@ -38,6 +38,8 @@ complete -c mcast -n "__fish_mcast_needs_command" -f -a "sockopt" -d 'Apply mult
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "selftest" -d 'Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "querier" -d 'Watch IGMP/MLD: who is querier on each link, its version, interval and robustness, and whether this host answers (needs CAP_NET_RAW; without it, the kernel\'s weaker view)'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "groups" -d 'The multicast groups this host holds, per interface, with source filters and IGMP/MLD version (Linux)'
+complete -c mcast -n "__fish_mcast_needs_command" -f -a "ifaces" -d 'List interfaces: state, MULTICAST flag, MTU, addresses, and where multicast leaves by default'
+complete -c mcast -n "__fish_mcast_needs_command" -f -a "doctor" -d 'Check this host for what stops multicast: each check ok, warning or problem, with its fix'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s i -l iface -d 'Interface by name (eth0), index (2) or address (192.0.2.1); default: chosen by the kernel\'s routes' -r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s p -l port -d 'Port for groups written without one' -r
@@ -145,6 +147,24 @@ complete -c mcast -n "__fish_mcast_using_subcommand groups" -s v -l verbose -d '
 complete -c mcast -n "__fish_mcast_using_subcommand groups" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
 complete -c mcast -n "__fish_mcast_using_subcommand groups" -s h -l help -d 'Print help'
 complete -c mcast -n "__fish_mcast_using_subcommand groups" -s V -l version -d 'Print version'
+complete -c mcast -n "__fish_mcast_using_subcommand ifaces" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand ifaces" -l json -d 'JSON Lines on stdout: one `interface` record each, then `multicast_route` records'
+complete -c mcast -n "__fish_mcast_using_subcommand ifaces" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+complete -c mcast -n "__fish_mcast_using_subcommand ifaces" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
+complete -c mcast -n "__fish_mcast_using_subcommand ifaces" -s h -l help -d 'Print help'
+complete -c mcast -n "__fish_mcast_using_subcommand ifaces" -s V -l version -d 'Print version'
+complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s i -l iface -d 'Interface to check by name, index or address; default: the one the routes choose per family' -r
+complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s p -l port -d 'Port for groups written without one' -r
+complete -c mcast -n "__fish_mcast_using_subcommand doctor" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand doctor" -l json -d 'JSON Lines on stdout: one `check` record each, then a `summary`'
+complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
+complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c mcast -n "__fish_mcast_using_subcommand completions" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -59,4 +59,22 @@ if __name__ == "__main__":
         "selftest\x00-c\x005\x00-t\x001s",
         "listen\x00239.1.1.1\x00-d\x001h 30m\x00--stats-interval\x00250ms\x00--rcvbuf\x004M"]):
         open(os.path.join(ROOT, "corpus", "command_line", f"readme-{i}"), "w").write(line)
+    # Firewall rulesets: the doctor's captured fixtures.
+    os.makedirs(os.path.join(ROOT, "corpus", "firewall"), exist_ok=True)
+    testdata = os.path.join(ROOT, "..", "src", "doctor", "testdata")
+    for name in sorted(os.listdir(testdata)):
+        data = open(os.path.join(testdata, name), "rb").read()
+        open(os.path.join(ROOT, "corpus", "firewall", name), "wb").write(data)
+    # rtnetlink RTM_GETROUTE replies from this namespace's kernel.
+    os.makedirs(os.path.join(ROOT, "corpus", "route_reply"), exist_ok=True)
+    for i, (family, dest) in enumerate([(socket.AF_INET, "239.1.1.1"), (socket.AF_INET6, "ff15::1"),
+                                        (socket.AF_INET, "203.0.113.9"), (socket.AF_INET, "127.0.0.1")]):
+        addr = socket.inet_pton(family, dest)
+        attr = struct.pack("=HH", 4 + len(addr), 1) + addr
+        body = struct.pack("=BBBBBBBBI", family, len(addr) * 8, 0, 0, 0, 0, 0, 0, 0) + attr
+        msg = struct.pack("=IHHII", 16 + len(body), 26, 1, i + 1, 0) + body
+        nl = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+        nl.send(msg)
+        open(os.path.join(ROOT, "corpus", "route_reply", f"kernel-{i}"), "wb").write(nl.recv(8192))
+        nl.close()
     print("seeds written", file=sys.stderr)

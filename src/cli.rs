@@ -95,6 +95,25 @@ pub enum Command {
                             mcast groups -i eth0 239.1.1.1 --json\n  \
                             mcast groups -i eth0 --watch 1s -t 1m")]
     Groups(GroupsArgs),
+    /// List interfaces: state, MULTICAST flag, MTU, addresses, and where multicast leaves by default
+    #[command(after_help = "Examples:\n  mcast ifaces\n  \
+                            mcast ifaces 239.1.1.1 [ff15::1]:5000   # where these groups leave\n  \
+                            mcast ifaces --json | jq 'select(.type == \"interface\")'")]
+    Ifaces(IfacesArgs),
+
+    /// Check this host for what stops multicast: each check ok, warning or problem, with its fix
+    #[command(
+        after_help = "Checks: interface (up, carrier, MULTICAST), route, rp_filter, \
+                            igmp_version/mld_version (forced), memberships and sources (kernel limits), \
+                            ttl, scope (link-local groups), mac (groups sharing an Ethernet address), \
+                            firewall (nft, iptables), selftest (send and receive on the interface, TTL 0: \
+                            nothing goes on the wire).\n\n\
+                            Exit codes: 0 no problem (warnings allowed), 1 a problem was found, 2 bad input.\n\n\
+                            Examples:\n  mcast doctor\n  \
+                            mcast doctor 239.1.1.1:5000 -i eth0\n  \
+                            mcast doctor 192.0.2.1,232.1.1.1 [ff15::1]:6000 -i eth0 --json"
+    )]
+    Doctor(DoctorArgs),
 
     /// Print a shell completion script to stdout
     Completions {
@@ -339,6 +358,36 @@ pub struct GroupsArgs {
     /// With --watch: stop after this long
     #[arg(short, long, value_name = "DURATION", value_parser = parse_duration, requires = "watch")]
     pub timeout: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct IfacesArgs {
+    /// Groups whose route to show, instead of 239.255.0.1 and ff15::1
+    #[arg(value_name = "GROUP")]
+    pub groups: Vec<String>,
+
+    /// JSON Lines on stdout: one `interface` record each, then `multicast_route` records
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Groups to check: [SOURCE,]ADDR[:PORT], [SOURCE,][V6ADDR]:PORT or ADDR+N (default: the host only)
+    #[arg(value_name = "GROUP")]
+    pub groups: Vec<String>,
+
+    /// Interface to check by name, index or address; default: the one the routes choose per family
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// Port for groups written without one
+    #[arg(short, long, value_name = "PORT", default_value_t = DEFAULT_PORT as u32)]
+    pub port: u32,
+
+    /// JSON Lines on stdout: one `check` record each, then a `summary`
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Parses humantime durations and says what would be valid when it cannot.

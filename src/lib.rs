@@ -8,7 +8,9 @@
 //! mcast prints, typed once) and `output` (the renderers: text, JSON, hex,
 //! raw, none, behind one trait) → `platform` (the only OS-specific code,
 //! and the only `unsafe`, behind one contract). `sockopt` drives
-//! `mcast sockopt` over the platform's option table.
+//! `mcast sockopt` over the platform's option table; `routes` says which
+//! interface the routes pick for a group, and `doctor` holds
+//! `mcast doctor`'s checks as pure functions over the host's facts.
 #![deny(unsafe_code)]
 
 pub mod analysis;
@@ -17,6 +19,7 @@ pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod console;
+pub mod doctor;
 pub mod escape;
 pub mod exit;
 pub mod generate;
@@ -27,6 +30,7 @@ pub mod platform;
 pub mod querier;
 pub mod record;
 pub mod recv;
+pub mod routes;
 pub mod send;
 pub mod signals;
 pub mod sockopt;
@@ -48,6 +52,8 @@ pub fn run(cli: cli::Cli) -> Result<Exit> {
         cli::Command::Selftest(args) => cmd::selftest::run(config::selftest(&args)?, ui),
         cli::Command::Querier(args) => cmd::querier::run(config::querier(&args)?, ui),
         cli::Command::Groups(args) => cmd::groups::run(config::host_groups(&args)?, ui),
+        cli::Command::Ifaces(args) => cmd::ifaces::run(config::ifaces(&args)?, ui),
+        cli::Command::Doctor(args) => cmd::doctor::run(config::doctor(&args)?, ui),
         cli::Command::Completions { shell } => {
             generate::completion_to(shell, &mut std::io::stdout())?;
             Ok(Exit::Success)

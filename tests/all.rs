@@ -16,6 +16,7 @@ mod support;
 
 mod bad_input;
 mod diagnostics;
+mod doctor;
 mod faults;
 mod impair_harness;
 mod lab;

@@ -1,7 +1,9 @@
 //! One module per subcommand. Each takes its validated config and returns
 //! the exit code.
 
+pub mod doctor;
 pub mod groups;
+pub mod ifaces;
 pub mod join;
 pub mod listen;
 pub mod querier;

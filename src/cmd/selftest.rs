@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 
 use crate::analysis::JoinLatency;
-use crate::config::{Pace, SelftestConfig, StopRule, Ui};
+use crate::config::{Group, Iface, Pace, SelftestConfig, StopRule, Ui};
 use crate::exit::Exit;
 use crate::platform::Family;
 use crate::recv::{self, Packet, Receiver, Sink};
@@ -39,32 +39,45 @@ impl Sink for Check {
     }
 }
 
-pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
-    let lo = cfg
-        .ifaces
-        .iter()
-        .find(|i| i.loopback && i.first_v4().is_some())
-        .cloned()
-        .ok_or_else(|| {
-            usage!("no loopback interface with an IPv4 address; the self-test needs one")
-        })?;
-    let mut rx = Receiver::open(std::slice::from_ref(&cfg.group), Some(&lo), RCVBUF, false)?;
+/// What one loop-back exchange saw.
+#[derive(Debug, Clone, Copy)]
+pub struct Exchange {
+    pub sent: u64,
+    pub received: u64,
+    pub intact: u64,
+    /// From the join to the first packet.
+    pub first_after: Option<std::time::Duration>,
+    /// Every packet arrived intact within the timeout.
+    pub ok: bool,
+}
+
+/// Sends `count` test packets to `group` on `iface` with TTL (hop limit)
+/// 0 and loopback on, and receives them: they reach this host's sockets
+/// and are never put on a wire, whatever the interface. `mcast doctor`
+/// runs it on the interface it checks.
+pub fn exchange(
+    group: &Group,
+    iface: &Iface,
+    count: u64,
+    timeout: std::time::Duration,
+) -> Result<Exchange> {
+    let mut rx = Receiver::open(std::slice::from_ref(group), Some(iface), RCVBUF, false)?;
     let mut tx = Sender::open(&SenderSetup {
-        family: Family::V4,
-        iface: Some(&lo),
+        family: Family::of(group.addr),
+        iface: Some(iface),
         bind: None,
         // TTL 0: delivered to this host's sockets, never put on a wire.
         ttl: Some(0),
         loopback: Some(true),
     })?;
-    let sending = || format!("sending to {} on {lo}", cfg.group);
-    tx.aim(&[cfg.group.socket_addr()]).with_context(sending)?;
+    let sending = || format!("sending to {group} on {iface}");
+    tx.aim(&[group.socket_addr()]).with_context(sending)?;
     let content = Content::Test {
         size: SIZE,
         sender: SENDER,
     };
     let limit = Limit {
-        count: Some(cfg.count),
+        count: Some(count),
         duration: None,
     };
     let mut check = Check {
@@ -72,8 +85,8 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
         intact: 0,
     };
     let rule = StopRule {
-        count: Some(cfg.count),
-        timeout: Some(cfg.timeout),
+        count: Some(count),
+        timeout: Some(timeout),
         duration: None,
     };
     // Send on a thread while receiving here: a queue that had to hold
@@ -87,9 +100,28 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
     sent.map_err(|_| anyhow::anyhow!("the sending thread panicked"))?
         .map_err(|r| anyhow::Error::new(r.error).context(sending()))?;
     let outcome = outcome?;
-    let ok = outcome.met(&rule) && check.intact == cfg.count;
+    Ok(Exchange {
+        sent: count,
+        received: outcome.packets,
+        intact: check.intact,
+        first_after: check.counters.first_after[0],
+        ok: outcome.met(&rule) && check.intact == count,
+    })
+}
+
+pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
+    let lo = cfg
+        .ifaces
+        .iter()
+        .find(|i| i.loopback && i.first_v4().is_some())
+        .cloned()
+        .ok_or_else(|| {
+            usage!("no loopback interface with an IPv4 address; the self-test needs one")
+        })?;
+    let seen = exchange(&cfg.group, &lo, cfg.count, cfg.timeout)?;
+    let ok = seen.ok;
     if !ui.quiet {
-        let first = check.counters.first_after[0].map_or_else(
+        let first = seen.first_after.map_or_else(
             || "-".to_string(),
             |d| format!("{:.2} ms", d.as_secs_f64() * 1e3),
         );
@@ -99,8 +131,8 @@ pub fn run(cfg: SelftestConfig, ui: Ui) -> Result<Exit> {
             if ok { "passed" } else { "FAILED" },
             cfg.count,
             cfg.group,
-            outcome.packets,
-            check.intact,
+            seen.received,
+            seen.intact,
         )?;
         if !ok {
             let name = crate::escape::name(&lo.name);

@@ -2,15 +2,17 @@
 //! of the program sees only these types, never clap's.
 //!
 //! One file per command's rules: `receive` (what `join` and `listen`
-//! share), `listen`, `join`, `send`, `sockopt`, `selftest`, and `ui` (how
+//! share), `listen`, `join`, `send`, `sockopt`, `selftest`, `ifaces`, `doctor`, and `ui` (how
 //! every command talks to its user); `group` (the GROUP syntax) and `iface`
 //! (interfaces) are the pieces they share. Everything is re-exported here,
 //! so the rest of the program names it `config::...`.
 
+mod doctor;
 mod duration;
 mod group;
 mod groups;
 mod iface;
+mod ifaces;
 mod join;
 mod listen;
 mod querier;
@@ -22,10 +24,12 @@ mod ui;
 
 use anyhow::Result;
 
+pub use doctor::{doctor, DoctorConfig};
 pub use duration::{check_duration, check_optional_duration, MAX_DURATION};
 pub use group::{check_multicast, parse_groups, parse_port, Group, MAX_RANGE};
 pub use groups::{host_groups, GroupsConfig};
 pub use iface::{Iface, IfaceTable};
+pub use ifaces::{ifaces, IfacesConfig};
 pub use join::{join, JoinConfig};
 pub use listen::{listen, ListenConfig, ListenFormat};
 pub use querier::{querier, QuerierConfig};

@@ -6,6 +6,7 @@
 //! ([`renderer`]): text, JSON Lines, hex, raw or none.
 
 pub mod hex;
+pub mod host;
 pub mod json;
 pub mod phrases;
 pub mod querier;

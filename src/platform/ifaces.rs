@@ -18,9 +18,16 @@ pub struct IfaceInfo {
     pub alias: Option<String>,
     pub index: u32,
     pub addrs: Vec<IpAddr>,
+    /// Prefix length of each of `addrs`, in the same order, where the OS
+    /// gave a netmask.
+    pub prefixes: Vec<Option<u8>>,
     pub up: bool,
+    /// Operationally up (`IFF_RUNNING`: on Linux, carrier and lower layers up).
+    pub running: bool,
     pub multicast: bool,
     pub loopback: bool,
+    /// Where the OS tells it (Linux).
+    pub mtu: Option<u32>,
 }
 
 /// Every interface of this host (network namespace), by index.
@@ -33,17 +40,30 @@ pub fn interfaces() -> io::Result<Vec<IfaceInfo>> {
             alias: alias(&entry),
             index,
             addrs: Vec::new(),
+            prefixes: Vec::new(),
             up: entry.flags.contains(InterfaceFlags::UP),
+            running: entry.flags.contains(InterfaceFlags::RUNNING),
+            mtu: super::os::if_mtu(&entry.name),
             multicast: entry.flags.contains(InterfaceFlags::MULTICAST),
             loopback: entry.flags.contains(InterfaceFlags::LOOPBACK),
         });
         if let Some(a) = entry.address.ip_addr() {
             if !iface.addrs.contains(&a) {
                 iface.addrs.push(a);
+                iface.prefixes.push(entry.address.netmask().map(prefix_len));
             }
         }
     }
     Ok(by_index.into_values().collect())
+}
+
+/// The number of leading one bits of a netmask.
+fn prefix_len(mask: IpAddr) -> u8 {
+    let ones = match mask {
+        IpAddr::V4(m) => u32::from(m).leading_ones(),
+        IpAddr::V6(m) => u128::from(m).leading_ones(),
+    };
+    u8::try_from(ones).unwrap_or(u8::MAX)
 }
 
 #[cfg(windows)]
@@ -101,4 +121,21 @@ pub fn if_name(index: u32) -> Option<String> {
         return all.into_iter().find(|i| i.index == index).map(|i| i.name);
     }
     getifaddrs::if_indextoname(index).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_len;
+
+    #[test]
+    fn prefix_lengths_count_the_mask_bits() {
+        assert_eq!(prefix_len("255.255.255.0".parse().unwrap()), 24);
+        assert_eq!(prefix_len("255.255.255.255".parse().unwrap()), 32);
+        assert_eq!(prefix_len("0.0.0.0".parse().unwrap()), 0);
+        assert_eq!(prefix_len("ffff:ffff:ffff:ffff::".parse().unwrap()), 64);
+        assert_eq!(
+            prefix_len("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff".parse().unwrap()),
+            128
+        );
+    }
 }

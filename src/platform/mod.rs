@@ -22,7 +22,13 @@
 //!   of many sockets), [`raw_stdout`];
 //! - kernel counters: [`socket_drops`] (`None` where the OS has none);
 //! - process limits: [`open_files_limit`] (`ulimit -n`; `None` where none);
-//! - interfaces: [`interfaces`], [`if_index`], [`if_is_up`], [`if_name`];
+//! - interfaces: [`interfaces`] (flags, addresses with prefixes, MTU via
+//!   [`if_mtu`]), [`if_index`], [`if_is_up`], [`if_name`];
+//! - host facts for `ifaces` and `doctor` (`host.rs`): [`route_to`] (the
+//!   route the kernel picks: rtnetlink on Linux, `connect()` elsewhere),
+//!   [`route_source`] (by `connect()`), [`sysctl_text`]
+//!   (Linux's `/proc/sys`; unsupported elsewhere), [`firewall_dumpers`] and
+//!   [`firewall_dump`] (the firewall's own tools);
 //! - the option table of `mcast sockopt`: [`SOCKOPT_TABLE`],
 //!   [`sysctl_value`];
 //! - errors: [`errno_name`], [`errno`] (→ [`Errno`]) and [`hint`];
@@ -39,6 +45,7 @@ mod batch;
 pub mod cmsg;
 mod common;
 mod errors;
+mod host;
 mod ifaces;
 pub mod options;
 #[cfg(unix)]
@@ -73,13 +80,15 @@ compile_error!(
 pub use batch::{recv_batch, RecvBatch, SendBatch, BATCH};
 pub use common::{open_receiver, open_sender, Family};
 pub use errors::{hint, Doing, Errno};
+pub use host::{firewall_dump, firewall_dumpers, route_source, Dump, RouteTo};
 pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};
 
 pub use os::{
-    enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call,
-    leave, max_memberships_v4, max_sources_v4, open_files_limit, raw_stdout, set_multicast_all,
-    set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port, socket_drops, sysctl_value,
-    Waiter, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
+    enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, if_mtu, join,
+    join_call, leave, max_memberships_v4, max_sources_v4, open_files_limit, raw_stdout, route_to,
+    set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port,
+    socket_drops, sysctl_text, sysctl_value, Waiter, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM,
+    SOCKOPT_TABLE,
 };
 pub use os::{ip_conf, open_igmp_raw, open_mld_raw, open_report_tap, proc_net, recv_raw, recv_tap};
 
@@ -103,6 +112,11 @@ pub fn unsupported(what: &str) -> std::io::Error {
         ),
     )
 }
+
+/// The rtnetlink route reply parser, for the fuzz target only.
+#[cfg(target_os = "linux")]
+#[doc(hidden)]
+pub use os::parse_route_reply;
 
 /// What to ask the kernel for with each datagram, besides its source.
 /// Each control message costs the kernel a copy to user space per packet.

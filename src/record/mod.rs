@@ -15,6 +15,8 @@
 //! | `sockopt`, `join` | [`SockoptRow`], [`SockoptJoin`] | [`sockopt_records`] |
 //! | `query`, `report`, querier's `summary` | [`EventRecord`], [`QuerierSummary`] | `mcast querier` |
 //! | `membership` | [`MembershipRecord`] | `mcast groups` |
+//! | `interface`, `multicast_route` (`ifaces`) | [`Interface`], [`MulticastRoute`] | [`Interface::new`], `From<&Route>` |
+//! | `check`, `summary` (`doctor`) | [`DoctorCheck`], [`DoctorSummary`] | `From<&Check>`, [`DoctorSummary::new`] |
 //!
 //! A new record (ping replies, alarms, queries) is one more type here with
 //! `#[serde(tag = "type", rename = "...")]`, a constructor from the facts,
@@ -22,6 +24,7 @@
 
 mod analysis;
 mod groups;
+mod host;
 mod querier;
 mod sockopt;
 mod time;
@@ -41,6 +44,7 @@ pub use analysis::{
     StreamRecord, Summary, TestRecord,
 };
 pub use groups::MembershipRecord;
+pub use host::{Address, DoctorCheck, DoctorSummary, Interface, MulticastRoute};
 pub use querier::{EventRecord, QuerierSummary, QueryRecord, ReportRecord};
 pub use sockopt::{sockopt_records, SockoptJoin, SockoptLine, SockoptRow};
 pub use time::Stamp;
@@ -262,6 +266,8 @@ fn group_addr<S: Serializer>(group: &Option<&Group>, s: S) -> Result<S::Ok, S::E
     group.map(|g| g.addr).serialize(s)
 }
 
+#[cfg(test)]
+mod host_tests;
 #[cfg(test)]
 mod shape_tests;
 #[cfg(test)]

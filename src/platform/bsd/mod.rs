@@ -327,3 +327,22 @@ pub fn proc_net(name: &str) -> io::Result<String> {
 pub fn ip_conf(_family: super::Family, _iface: &str, _key: &str) -> Option<i32> {
     None
 }
+/// `None`: mcast reads interface MTUs on Linux only.
+pub fn if_mtu(_name: &str) -> Option<u32> {
+    None
+}
+
+/// Not available: the checks that read Linux's `/proc/sys` do not apply
+/// here (the BSDs' sysctls have other names and meanings).
+pub fn sysctl_text(_path: &[&str]) -> io::Result<String> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "not available on this OS",
+    ))
+}
+
+/// The route's source address by `connect()` (see `host.rs`); the
+/// interface is found from it by the caller.
+pub fn route_to(dest: std::net::IpAddr) -> io::Result<super::RouteTo> {
+    super::host::route_by_connect(dest)
+}

@@ -4,6 +4,7 @@
 
 mod options;
 mod raw;
+mod route;
 
 pub use super::unix::{
     encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave,
@@ -12,6 +13,7 @@ pub use super::unix::{
 };
 pub use options::SOCKOPT_TABLE;
 pub use raw::{open_igmp_raw, open_mld_raw, open_report_tap, recv_raw, recv_tap};
+pub use route::{parse_reply as parse_route_reply, route_to};
 
 use std::io;
 
@@ -220,4 +222,46 @@ pub fn ip_conf(family: Family, iface: &str, key: &str) -> Option<i32> {
     }
     let path = format!("/proc/sys/net/{fam}/conf/{iface}/{key}");
     std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// The interface's MTU (`SIOCGIFMTU`), asked of the kernel on a socket, so
+/// it is this network namespace's value whatever /sys shows.
+pub fn if_mtu(name: &str) -> Option<u32> {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() >= libc::IFNAMSIZ || bytes.contains(&0) {
+        return None;
+    }
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None).ok()?;
+    // SAFETY: `ifreq` is plain data; all zeroes is a valid value.
+    let mut req: libc::ifreq = unsafe { std::mem::zeroed() };
+    for (dst, src) in req.ifr_name.iter_mut().zip(bytes) {
+        *dst = *src as libc::c_char;
+    }
+    use std::os::fd::AsRawFd;
+    // SAFETY: SIOCGIFMTU reads the NUL-terminated name in `req` (zeroed
+    // past the name, which is shorter than IFNAMSIZ) and writes only
+    // `ifr_ifru.ifru_mtu` inside it.
+    let rc = unsafe { libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFMTU as _, &mut req) };
+    if rc != 0 {
+        return None;
+    }
+    // SAFETY: a successful SIOCGIFMTU filled in the `ifru_mtu` member.
+    let mtu = unsafe { req.ifr_ifru.ifru_mtu };
+    u32::try_from(mtu).ok()
+}
+
+/// A kernel setting as the text of its file under `/proc/sys`, named by
+/// its path components (an interface name may contain dots, so
+/// `net.ipv4.conf.eth0.100.rp_filter` cannot be split on them).
+pub fn sysctl_text(path: &[&str]) -> io::Result<String> {
+    if path
+        .iter()
+        .any(|c| c.is_empty() || c.contains('/') || *c == "..")
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a sysctl path",
+        ));
+    }
+    std::fs::read_to_string(format!("/proc/sys/{}", path.join("/")))
 }
