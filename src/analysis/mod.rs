@@ -16,9 +16,11 @@
 //! streams beyond that are only counted (`overflow`), so a flood of
 //! spoofed sources cannot exhaust memory.
 
+pub mod alarm;
 pub mod groups;
 pub mod histogram;
 pub mod seq;
+pub mod silence;
 pub mod verdict;
 
 use std::collections::HashMap;
@@ -32,6 +34,7 @@ use crate::testpacket::{self, TestHeader};
 pub use groups::{silent_groups, GroupRates, JoinLatency};
 pub use histogram::Histogram;
 pub use seq::{Arrival, SeqTracker};
+pub use silence::{NoQueryEvidence, QueryEvidence, SilenceChange, SilenceRule, SilenceWatch};
 pub use verdict::{network_loss, Diagnostics, KernelView, Verdict};
 
 /// Default cap on streams. A test stream costs about 8 KiB, so the worst
