@@ -138,6 +138,11 @@ pub struct ReceiveArgs {
     /// queued in the socket counts as latency). For capacity tests
     #[arg(long)]
     pub lean: bool,
+
+    /// Call a group that was receiving silent after this long without a packet
+    /// [default: 5 of its learned packet intervals, at least 1s]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub silent_after: Option<Duration>,
 }
 
 #[derive(Debug, Args)]

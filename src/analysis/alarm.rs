@@ -176,7 +176,10 @@ impl AlarmBoard {
     pub fn regroup(&mut self, map: &[Option<usize>]) {
         self.states = map
             .iter()
-            .map(|m| m.and_then(|i| self.states.get(i).copied()).unwrap_or_default())
+            .map(|m| {
+                m.and_then(|i| self.states.get(i).copied())
+                    .unwrap_or_default()
+            })
             .collect();
     }
 }
@@ -247,7 +250,10 @@ mod tests {
         b.judge(0, &facts(40, 40, 0), &mut out);
         b.judge(1, &facts(100, 100, 5), &mut out);
         assert_eq!(out.len(), 2);
-        assert_eq!((out[0].group, out[0].reason, out[0].raised), (0, Reason::MinRate, true));
+        assert_eq!(
+            (out[0].group, out[0].reason, out[0].raised),
+            (0, Reason::MinRate, true)
+        );
         assert_eq!(out[0].value, Some(40.0));
         assert_eq!((out[1].group, out[1].reason), (1, Reason::MaxLoss));
         assert!(b.is_active(1, Reason::MaxLoss) && b.any_active(0));

@@ -116,6 +116,17 @@ impl SilenceWatch {
         }
     }
 
+    /// For the receiver's groups, from when each was joined.
+    pub fn for_receiver(rule: SilenceRule, rx: &crate::recv::Receiver, count_never: bool) -> Self {
+        let now = crate::clock::now();
+        let joined = rx
+            .joined()
+            .iter()
+            .map(|j| now.saturating_sub(j.at.elapsed()))
+            .collect();
+        Self::new(rule, joined, count_never)
+    }
+
     /// A packet for `group` arrived at `t`. Returns the end of a silence.
     #[inline]
     pub fn arrived(&mut self, group: usize, t: Duration) -> Option<SilenceChange> {
@@ -147,7 +158,9 @@ impl SilenceWatch {
         match self.rule {
             SilenceRule::After(d) => Some(d),
             SilenceRule::Auto => {
-                let learned = track.gap_s.map(|g| Duration::from_secs_f64((g * FACTOR).min(1e9)));
+                let learned = track
+                    .gap_s
+                    .map(|g| Duration::from_secs_f64((g * FACTOR).min(1e9)));
                 match (learned, track.last) {
                     (Some(l), _) => Some(l.max(FLOOR)),
                     // Never received: the floor from the join (monitor).
@@ -202,7 +215,9 @@ impl SilenceWatch {
     }
 
     pub fn is_silent(&self, group: usize) -> bool {
-        self.tracks.get(group).is_some_and(|t| t.silent_at.is_some())
+        self.tracks
+            .get(group)
+            .is_some_and(|t| t.silent_at.is_some())
     }
 
     /// Time since the latest packet; `None` before the first.
@@ -227,7 +242,10 @@ impl SilenceWatch {
     pub fn regroup(&mut self, map: &[Option<usize>], now: Duration) {
         let tracks = map
             .iter()
-            .map(|m| m.and_then(|i| self.tracks.get(i).copied()).unwrap_or_default())
+            .map(|m| {
+                m.and_then(|i| self.tracks.get(i).copied())
+                    .unwrap_or_default()
+            })
             .collect();
         let joined = map
             .iter()
@@ -314,8 +332,11 @@ mod tests {
         let mut w = SilenceWatch::new(SilenceRule::Auto, vec![s(0)], false);
         w.arrived(0, s(100));
         assert_eq!(w.threshold(0), None);
-        let mut fixed =
-            SilenceWatch::new(SilenceRule::After(Duration::from_secs(3)), vec![s(0)], false);
+        let mut fixed = SilenceWatch::new(
+            SilenceRule::After(Duration::from_secs(3)),
+            vec![s(0)],
+            false,
+        );
         fixed.arrived(0, s(100));
         let mut out = Vec::new();
         fixed.check(s(3_000), &mut out);
@@ -332,7 +353,14 @@ mod tests {
         let mut out = Vec::new();
         w.check(s(2_100), &mut out);
         assert!(
-            matches!(out.as_slice(), [SilenceChange::Began { group: 0, last: None, .. }]),
+            matches!(
+                out.as_slice(),
+                [SilenceChange::Began {
+                    group: 0,
+                    last: None,
+                    ..
+                }]
+            ),
             "{out:?}"
         );
         assert_eq!(w.last_age(0, s(2_100)), None);

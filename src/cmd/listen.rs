@@ -1,17 +1,21 @@
 //! `mcast listen`: one record per received packet on stdout.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::analysis::{Diagnostics, KernelView, Verdict};
+use crate::analysis::{Diagnostics, KernelView, SilenceChange, SilenceWatch, Verdict};
+use crate::clock;
 use crate::config::{ListenConfig, Ui};
 use crate::exit::Exit;
 use crate::output::{self, phrases, IfNames, Labels, Render};
 use crate::platform;
-use crate::record::{IfaceChange, Start, Stats, Summary};
+use crate::record::{IfaceChange, SilenceRecord, Start, Stats, Summary};
 use crate::recv::{self, Packet, Receiver, Sink};
+
+/// How often silences are looked for (and the stats interval checked).
+const SILENCE_CHECK: Duration = Duration::from_millis(200);
 
 /// Large enough that a burst is written in few syscalls.
 const OUT_BUF: usize = 64 * 1024;
@@ -22,12 +26,25 @@ struct ListenSink<W: Write> {
     labels: Labels,
     diag: Diagnostics,
     quiet: bool,
+    silence: SilenceWatch,
+    changes: Vec<SilenceChange>,
+    /// `--stats-interval`, and when the next stats record is due.
+    stats_every: Option<Duration>,
+    next_stats: Option<Instant>,
 }
 
 impl<W: Write> ListenSink<W> {
     /// Where reports in text go: stderr, or nowhere with `--quiet`.
     fn log(&self) -> Box<dyn Write> {
         log(self.quiet)
+    }
+
+    fn report_silence(&mut self, change: &SilenceChange) -> io::Result<()> {
+        if let Some(rec) = SilenceRecord::new(change, &self.labels.groups, clock::now()) {
+            let mut log = log(self.quiet);
+            self.render.silence(&mut self.out, &mut log, &rec)?;
+        }
+        Ok(())
     }
 }
 
@@ -70,6 +87,9 @@ impl<W: Write> Write for Named<W> {
 impl<W: Write> Sink for ListenSink<W> {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()> {
         self.diag.record(p);
+        if let Some(ended) = p.group.and_then(|g| self.silence.arrived(g, p.time)) {
+            self.report_silence(&ended)?;
+        }
         self.render.packet(&mut self.out, p, &mut self.labels)
     }
 
@@ -88,8 +108,22 @@ impl<W: Write> Sink for ListenSink<W> {
         self.render.iface(&mut self.out, &IfaceChange::from(event))
     }
 
-    /// `--stats-interval`: a `stats` record in JSON, a table on stderr otherwise.
+    /// Silences as they begin; and every `--stats-interval` a `stats`
+    /// record in JSON, a table on stderr otherwise.
     fn tick(&mut self, now: Instant) -> io::Result<()> {
+        let mut changes = std::mem::take(&mut self.changes);
+        self.silence.check(clock::now(), &mut changes);
+        for c in changes.drain(..) {
+            self.report_silence(&c)?;
+        }
+        self.changes = changes;
+        let (Some(every), Some(due)) = (self.stats_every, self.next_stats) else {
+            return Ok(());
+        };
+        if now < due {
+            return Ok(());
+        }
+        self.next_stats = now.checked_add(every);
         let interval = self.diag.analyzer.take_interval(now);
         let stats = Stats::new(&self.diag.analyzer, &interval);
         let mut log = self.log();
@@ -115,6 +149,12 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         },
         diag: Diagnostics::new(&rx),
         quiet: ui.quiet,
+        silence: SilenceWatch::for_receiver(recv_cfg.silence, &rx, false),
+        changes: Vec::new(),
+        stats_every: recv_cfg.stats_interval,
+        next_stats: recv_cfg
+            .stats_interval
+            .and_then(|d| Instant::now().checked_add(d)),
     };
     let start = Start::listen(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf());
     let terminal = io::stdout().is_terminal();
@@ -127,11 +167,15 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
             phrases::listening(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf())
         )?;
     }
-    let outcome = recv::run(&mut rx, &recv_cfg.stop, recv_cfg.stats_interval, &mut sink)?;
+    let tick = recv_cfg
+        .stats_interval
+        .map_or(SILENCE_CHECK, |d| d.min(SILENCE_CHECK));
+    let outcome = recv::run(&mut rx, &recv_cfg.stop, Some(tick), &mut sink)?;
     let kernel = KernelView::read(&rx);
     rx.leave_all();
     let verdict = Verdict::of(recv_cfg, &outcome, &sink.diag.analyzer);
-    let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict);
+    let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict)
+        .with_silences(&sink.silence);
     sink.render
         .summary(&mut sink.out, &mut log(ui.quiet), &summary)?;
     if !ui.quiet {

@@ -12,12 +12,15 @@
 //! | `stats` | [`Stats`] | [`Stats::new`] from an interval the analyzer hands out |
 //! | `summary` | [`Summary`]; `send`'s [`SendSummary`] | [`Summary::new`], [`SendSummary::new`] |
 //! | `iface` | [`IfaceChange`] | `From<&IfaceEvent>` |
+//! | `silence` | [`SilenceRecord`] (and the summary's [`SilenceSummary`] list) | [`SilenceRecord::new`] from a [`crate::analysis::SilenceChange`] |
+//! | `alarm` | [`AlarmRecord`] | [`AlarmRecord::new`] from a [`crate::analysis::alarm::AlarmChange`] |
 //! | `sockopt`, `join` | [`SockoptRow`], [`SockoptJoin`] | [`sockopt_records`] |
 //!
 //! A new record (ping replies, alarms, queries) is one more type here with
 //! `#[serde(tag = "type", rename = "...")]`, a constructor from the facts,
 //! and a method on [`crate::output::Render`] where formats differ.
 
+mod alarm;
 mod analysis;
 mod sockopt;
 mod time;
@@ -32,6 +35,7 @@ use crate::config::{Group, Iface};
 use crate::platform::Family;
 use crate::recv::IfaceEvent;
 
+pub use alarm::{AlarmRecord, SilenceRecord, SilenceSummary};
 pub use analysis::{
     Analysis, Figures, GroupSummary, IntervalRecord, Latency, SharedSenderRecord, Stats,
     StreamRecord, Summary, TestRecord,
