@@ -390,7 +390,10 @@ impl Analyzer {
         self.group_overflow = pick(&self.group_overflow);
         self.tallies = map
             .iter()
-            .map(|m| m.and_then(|i| self.tallies.get(i).cloned()).unwrap_or_default())
+            .map(|m| {
+                m.and_then(|i| self.tallies.get(i).cloned())
+                    .unwrap_or_default()
+            })
             .collect();
         self.streams.retain_mut(|s| match s.key.group {
             None => true,
@@ -454,8 +457,7 @@ impl Analyzer {
         let i = match self.index.get(&key) {
             Some(&i) => i,
             None if self.streams.len() < self.max_streams
-                && p
-                    .group
+                && p.group
                     .and_then(|g| self.group_streams.get(g))
                     .is_none_or(|&n| n < self.max_per_group) =>
             {

@@ -271,7 +271,11 @@ fn per_group_cap_leaves_room_for_the_other_groups() {
     a.record(&packet(b"real", Some(1), "192.0.2.1:9", 2));
     assert_eq!(a.streams().len(), 3, "two of group 0, one of group 1");
     assert_eq!(a.group_overflow(), &[3, 0]);
-    assert_eq!(a.tallies()[0].packets, 5, "overflow still counted per group");
+    assert_eq!(
+        a.tallies()[0].packets,
+        5,
+        "overflow still counted per group"
+    );
 }
 
 #[test]

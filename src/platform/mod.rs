@@ -22,6 +22,9 @@
 //!   of many sockets), [`raw_stdout`];
 //! - kernel counters: [`socket_drops`] (`None` where the OS has none);
 //! - process limits: [`open_files_limit`] (`ulimit -n`; `None` where none);
+//! - process control: [`catch_hangup`]/[`take_hangup`] (SIGHUP as a flag;
+//!   "not available on this OS" on Windows), [`shell_command`] (`/bin/sh -c`,
+//!   `cmd /C`) for hooks;
 //! - interfaces: [`interfaces`], [`if_index`], [`if_is_up`], [`if_name`];
 //! - the option table of `mcast sockopt`: [`SOCKOPT_TABLE`],
 //!   [`sysctl_value`];
@@ -71,10 +74,11 @@ pub use errors::{hint, Doing, Errno};
 pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};
 
 pub use os::{
-    enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call,
-    leave, max_memberships_v4, max_sources_v4, open_files_limit, raw_stdout, set_multicast_all,
-    set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port, socket_drops, sysctl_value,
-    Waiter, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
+    catch_hangup, enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw,
+    join, join_call, leave, max_memberships_v4, max_sources_v4, open_files_limit, raw_stdout,
+    set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port,
+    shell_command, socket_drops, sysctl_value, take_hangup, Waiter, BIND_GROUP_FIXES_DEST,
+    IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
 };
 
 /// What to ask the kernel for with each datagram, besides its source.

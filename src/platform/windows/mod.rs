@@ -590,3 +590,25 @@ pub fn raw_stdout() -> io::Result<std::fs::File> {
         io::stdout().as_handle().try_clone_to_owned()?,
     ))
 }
+
+/// Windows has no SIGHUP: `monitor --groups-file` cannot be told to
+/// reread its file.
+pub fn catch_hangup() -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "SIGHUP (reread the groups file) is not available on this OS",
+    ))
+}
+
+pub fn take_hangup() -> bool {
+    false
+}
+
+/// `line` run by the system shell (`cmd /C`), passed through unquoted as
+/// cmd expects.
+pub fn shell_command(line: &str) -> std::process::Command {
+    use std::os::windows::process::CommandExt;
+    let mut c = std::process::Command::new("cmd");
+    c.arg("/C").raw_arg(line);
+    c
+}
