@@ -8,7 +8,9 @@
 //! mcast prints, typed once) and `output` (the renderers: text, JSON, hex,
 //! raw, none, behind one trait) → `platform` (the only OS-specific code,
 //! and the only `unsafe`, behind one contract). `sockopt` drives
-//! `mcast sockopt` over the platform's option table.
+//! `mcast sockopt` over the platform's option table; `monitor` drives
+//! `mcast monitor` (alarms, hooks, the live table) and `metrics` serves
+//! Prometheus metrics.
 #![deny(unsafe_code)]
 
 pub mod analysis;
@@ -22,6 +24,7 @@ pub mod exit;
 pub mod generate;
 pub mod logging;
 pub mod metrics;
+pub mod monitor;
 pub mod output;
 pub mod platform;
 pub mod record;
@@ -42,6 +45,7 @@ pub fn run(cli: cli::Cli) -> Result<Exit> {
     match cli.command {
         cli::Command::Join(args) => cmd::join::run(config::join(&args)?, ui),
         cli::Command::Listen(args) => cmd::listen::run(config::listen(&args)?, ui),
+        cli::Command::Monitor(args) => cmd::monitor::run(config::monitor(&args)?, ui),
         cli::Command::Send(args) => cmd::send::run(config::send(&args)?, ui),
         cli::Command::Sockopt(args) => cmd::sockopt::run(config::sockopt(&args)?, ui),
         cli::Command::Selftest(args) => cmd::selftest::run(config::selftest(&args)?, ui),

@@ -83,6 +83,9 @@ pub struct AlarmChange {
     /// for a heartbeat).
     pub value: Option<f64>,
     pub threshold: Option<f64>,
+    /// What `value` and `threshold` count: `s` (seconds silent),
+    /// `intervals` (silent intervals of a heartbeat), `pps`, `percent`.
+    pub unit: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -124,7 +127,7 @@ impl AlarmBoard {
         let Some(st) = self.states.get_mut(group) else {
             return;
         };
-        let mut set = |reason: Reason, on: bool, value, threshold| {
+        let mut set = |reason: Reason, on: bool, value, threshold, unit| {
             let was = st.active & reason.bit() != 0;
             if was != on {
                 st.active ^= reason.bit();
@@ -134,6 +137,7 @@ impl AlarmBoard {
                     raised: on,
                     value,
                     threshold,
+                    unit,
                 });
             }
         };
@@ -152,22 +156,29 @@ impl AlarmBoard {
                     on,
                     Some(f64::from(silent)),
                     Some(f64::from(hb.n)),
+                    "intervals",
                 );
             }
-            None => set(Reason::Silent, f.silent, None, None),
+            None => set(Reason::Silent, f.silent, None, None, "s"),
         }
         // Rate and loss are judged on intervals with traffic: a group that
         // stops is the silence alarm's, not a second alarm for rate 0.
         if let Some(min) = rules.min_rate {
             if f.packets > 0 && f.secs > 0.0 {
                 let rate = f.packets as f64 / f.secs;
-                set(Reason::MinRate, rate < min, Some(rate), Some(min));
+                set(Reason::MinRate, rate < min, Some(rate), Some(min), "pps");
             }
         }
         if let Some(max) = rules.max_loss {
             if f.expected > 0 {
                 let loss = f.lost as f64 * 100.0 / f.expected as f64;
-                set(Reason::MaxLoss, loss > max, Some(loss), Some(max));
+                set(
+                    Reason::MaxLoss,
+                    loss > max,
+                    Some(loss),
+                    Some(max),
+                    "percent",
+                );
             }
         }
     }

@@ -382,12 +382,13 @@ impl Analyzer {
                 *o = Some(new);
             }
         }
-        let pick = |v: &[u64]| -> Vec<u64> {
-            map.iter()
-                .map(|m| m.and_then(|i| v.get(i).copied()).unwrap_or(0))
-                .collect()
-        };
-        self.group_overflow = pick(&self.group_overflow);
+        self.group_overflow = map
+            .iter()
+            .map(|m| {
+                m.and_then(|i| self.group_overflow.get(i).copied())
+                    .unwrap_or(0)
+            })
+            .collect();
         self.tallies = map
             .iter()
             .map(|m| {

@@ -226,6 +226,11 @@ impl SilenceWatch {
         Some(now.saturating_sub(last))
     }
 
+    /// When the latest packet of `group` arrived.
+    pub fn last_packet(&self, group: usize) -> Option<Duration> {
+        self.tracks.get(group)?.last
+    }
+
     /// Silences declared for `group` so far.
     pub fn silences(&self, group: usize) -> u64 {
         self.tracks.get(group).map_or(0, |t| t.silences)

@@ -9,9 +9,11 @@
 
 mod duration;
 mod group;
+mod groups_file;
 mod iface;
 mod join;
 mod listen;
+mod monitor;
 mod receive;
 mod selftest;
 mod send;
@@ -22,9 +24,11 @@ use anyhow::Result;
 
 pub use duration::{check_duration, check_optional_duration, MAX_DURATION};
 pub use group::{check_multicast, parse_groups, parse_port, Group, MAX_RANGE};
+pub use groups_file::{parse_groups_file, Listed, MAX_LABEL};
 pub use iface::{Iface, IfaceTable};
 pub use join::{join, JoinConfig};
 pub use listen::{listen, ListenConfig, ListenFormat};
+pub use monitor::{monitor, parse_metrics_addr, MonitorConfig, MAX_SOURCES};
 pub use receive::{parse_bytes, ReceiveConfig, StopRule};
 pub use selftest::{selftest, SelftestConfig};
 pub use send::{send, Pace, Payload, SendConfig, DEFAULT_SEND_COUNT, MAX_DATAGRAM};

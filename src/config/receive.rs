@@ -47,6 +47,8 @@ pub struct ReceiveConfig {
     pub max_loss: Option<f64>,
     /// When a group that was receiving counts as silent.
     pub silence: SilenceRule,
+    /// `--metrics`: where to serve Prometheus metrics.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 pub(super) fn receive(
@@ -92,6 +94,11 @@ pub(super) fn receive(
         stats_interval,
         max_loss: args.max_loss,
         silence: silence_rule(args.silent_after)?,
+        metrics: args
+            .metrics
+            .as_deref()
+            .map(super::parse_metrics_addr)
+            .transpose()?,
     })
 }
 

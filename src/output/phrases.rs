@@ -113,12 +113,19 @@ pub fn alarm(rec: &AlarmRecord<'_>) -> String {
         None => rec.group.0.to_string(),
     };
     let what = match (rec.reason, rec.value, rec.threshold) {
-        (Reason::Silent, Some(v), Some(t)) => {
-            format!("silent in {v:.0} of the last intervals (limit {t:.0})")
+        (Reason::Silent, Some(v), Some(t)) if rec.unit == "intervals" => {
+            format!("silent in {v:.0} recent intervals (limit {t:.0})")
         }
+        (Reason::Silent, Some(v), Some(t)) if rec.state == "raised" => {
+            format!("no packet for {} (limit {})", secs_text(v), secs_text(t))
+        }
+        (Reason::Silent, None, Some(t)) if rec.state == "raised" => {
+            format!("no packet since the join (limit {})", secs_text(t))
+        }
+        (Reason::Silent, _, _) if rec.state == "cleared" => "receiving again".to_string(),
         (Reason::Silent, _, _) => "silent".to_string(),
-        (Reason::MinRate, Some(v), Some(t)) => format!("rate {v:.1}/s below {t}/s"),
-        (Reason::MaxLoss, Some(v), Some(t)) => format!("loss {v:.2}% above {t}%"),
+        (Reason::MinRate, Some(v), Some(t)) => format!("rate {v:.1}/s (minimum {t}/s)"),
+        (Reason::MaxLoss, Some(v), Some(t)) => format!("loss {v:.2}% (maximum {t}%)"),
         (r, _, _) => r.name().to_string(),
     };
     format!("alarm {}: {who}: {what}", rec.state)

@@ -117,6 +117,7 @@ pub fn ending_text(e: Ending) -> &'static str {
         Ending::Timeout => "timed out",
         Ending::Duration => "duration over",
         Ending::Interrupted => "interrupted",
+        Ending::Asked => "ended by the command",
     }
 }
 

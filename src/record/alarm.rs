@@ -125,6 +125,8 @@ pub struct AlarmRecord<'a> {
     /// `reason` says.
     pub value: Option<f64>,
     pub threshold: Option<f64>,
+    /// `s`, `intervals`, `pps` or `percent`.
+    pub unit: &'static str,
     #[serde(serialize_with = "rfc3339")]
     pub time: Duration,
 }
@@ -147,7 +149,60 @@ impl<'a> AlarmRecord<'a> {
             reason: change.reason,
             value: change.value,
             threshold: change.threshold,
+            unit: change.unit,
             time: now,
         }
     }
+}
+
+/// `{"type":"group", ...}`: `monitor`'s state of one group, every
+/// `--interval` (JSON Lines only). Counts are since the group was first
+/// monitored; `interval_*` cover the interval just ended.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename = "group")]
+pub struct GroupStatus<'a> {
+    #[serde(flatten)]
+    pub group: GroupRef<'a>,
+    pub label: Option<&'a str>,
+    #[serde(serialize_with = "rfc3339")]
+    pub time: Duration,
+    pub packets: u64,
+    pub bytes: u64,
+    pub interval_packets: u64,
+    pub rate_pps: f64,
+    pub rate_bps: f64,
+    /// Test-packet loss in the interval; `null` without test packets in it.
+    pub interval_loss_pct: Option<f64>,
+    pub lost: u64,
+    pub duplicates: u64,
+    pub reordered: u64,
+    /// Packets and sources that were not mcast test packets.
+    pub foreign_packets: u64,
+    pub foreign_sources: usize,
+    pub sources: usize,
+    /// Packets of sources beyond `--max-sources`: counted, not analysed.
+    pub sources_overflow_packets: u64,
+    pub last_packet_age_s: Option<f64>,
+    pub join_latency_s: Option<f64>,
+    /// Times the interface came back and the groups were joined again.
+    pub rejoins: u64,
+    pub silent: bool,
+    pub alarms: Vec<&'static str>,
+}
+
+/// `monitor`'s last record: `{"type":"summary","command":"monitor", ...}`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename = "summary")]
+pub struct MonitorSummary {
+    pub command: &'static str,
+    pub elapsed_s: f64,
+    pub groups: usize,
+    pub packets: u64,
+    pub alarms_raised: u64,
+    /// Alarms still raised at the end.
+    pub alarms_active: u64,
+    /// Times the groups file was reread.
+    pub reloads: u64,
+    /// `--on-alarm` runs skipped because too many were waiting.
+    pub hooks_dropped: u64,
 }

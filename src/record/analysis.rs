@@ -373,6 +373,7 @@ pub fn ending_name(e: &Ending) -> &'static str {
         Ending::Timeout => "timeout",
         Ending::Duration => "duration",
         Ending::Interrupted => "interrupted",
+        Ending::Asked => "asked",
     }
 }
 

@@ -13,6 +13,7 @@
 //! | `summary` | [`Summary`]; `send`'s [`SendSummary`] | [`Summary::new`], [`SendSummary::new`] |
 //! | `iface` | [`IfaceChange`] | `From<&IfaceEvent>` |
 //! | `silence` | [`SilenceRecord`] (and the summary's [`SilenceSummary`] list) | [`SilenceRecord::new`] from a [`crate::analysis::SilenceChange`] |
+//! | `group` (monitor) | [`GroupStatus`]; `monitor`'s [`MonitorSummary`] | the monitor driver |
 //! | `alarm` | [`AlarmRecord`] | [`AlarmRecord::new`] from a [`crate::analysis::alarm::AlarmChange`] |
 //! | `sockopt`, `join` | [`SockoptRow`], [`SockoptJoin`] | [`sockopt_records`] |
 //!
@@ -35,7 +36,7 @@ use crate::config::{Group, Iface};
 use crate::platform::Family;
 use crate::recv::IfaceEvent;
 
-pub use alarm::{AlarmRecord, SilenceRecord, SilenceSummary};
+pub use alarm::{AlarmRecord, GroupStatus, MonitorSummary, SilenceRecord, SilenceSummary};
 pub use analysis::{
     Analysis, Figures, GroupSummary, IntervalRecord, Latency, SharedSenderRecord, Stats,
     StreamRecord, Summary, TestRecord,
@@ -135,6 +136,13 @@ impl<'a> Start<'a> {
             command,
             detail,
         }
+    }
+
+    /// `monitor`'s: the same fields as `listen`'s.
+    pub fn monitor(groups: &'a [Group], iface: Option<&'a Iface>, rcvbuf: usize) -> Self {
+        let mut s = Self::listen(groups, iface, rcvbuf);
+        s.command = "monitor";
+        s
     }
 
     pub fn listen(groups: &'a [Group], iface: Option<&'a Iface>, rcvbuf: usize) -> Self {
