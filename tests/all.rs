@@ -19,6 +19,7 @@ mod diagnostics;
 mod faults;
 mod impair_harness;
 mod lab;
+mod monitor;
 mod netns_harness;
 mod network;
 mod recv_faults;

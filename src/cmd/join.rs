@@ -10,6 +10,7 @@ use crate::analysis::{Diagnostics, GroupRates, KernelView, SilenceChange, Silenc
 use crate::clock;
 use crate::config::{Group, JoinConfig, Ui};
 use crate::exit::Exit;
+use crate::metrics;
 use crate::output::{phrases, report};
 use crate::record::{SilenceRecord, Summary};
 use crate::recv::{self, Packet, Receiver, Sink};
@@ -29,6 +30,8 @@ struct JoinSink {
     /// Silence lines waiting for the next redraw, so they print above the table.
     said: Vec<String>,
     changes: Vec<SilenceChange>,
+    metrics: Option<metrics::Endpoint>,
+    iface: String,
 }
 
 impl JoinSink {
@@ -55,6 +58,21 @@ impl Sink for JoinSink {
             self.note_silence(&c);
         }
         self.changes = changes;
+        if let Some(m) = &mut self.metrics {
+            m.publish_due(now, || {
+                metrics::Facts {
+                    groups: &self.groups,
+                    labels: &[],
+                    analyzer: &self.diag.analyzer,
+                    joins: &self.diag.joins,
+                    silence: &self.silence,
+                    alarms: &[],
+                    iface: &self.iface,
+                    kernel_drops: None,
+                }
+                .snapshot(metrics::group_sums(&self.diag.analyzer))
+            });
+        }
         let rates = self.rates.rates(now, self.diag.analyzer.tallies());
         if self.quiet {
             self.said.clear();
@@ -82,6 +100,7 @@ impl Sink for JoinSink {
 
 pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
+    let metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
     let mut rx = Receiver::for_config(recv_cfg)?;
     // Interrupted while joining: the receiver already said how far it got.
     if !ui.quiet && rx.all_joined() {
@@ -89,6 +108,9 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
             "{}",
             phrases::joined(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.socket_count())
         )?;
+        if let Some(m) = &metrics {
+            crate::say!("{}", m.describe())?;
+        }
     }
     let mut sink = JoinSink {
         groups: recv_cfg.groups.clone(),
@@ -100,6 +122,11 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
         silence: SilenceWatch::for_receiver(recv_cfg.silence, &rx, false),
         said: Vec::new(),
         changes: Vec::new(),
+        metrics,
+        iface: recv_cfg
+            .iface
+            .as_ref()
+            .map_or_else(String::new, |i| i.name.clone()),
     };
     let tick = recv_cfg.stats_interval.unwrap_or(TICK);
     let outcome = recv::run(&mut rx, &recv_cfg.stop, Some(tick), &mut sink)?;

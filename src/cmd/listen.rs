@@ -9,6 +9,7 @@ use crate::analysis::{Diagnostics, KernelView, SilenceChange, SilenceWatch, Verd
 use crate::clock;
 use crate::config::{ListenConfig, Ui};
 use crate::exit::Exit;
+use crate::metrics;
 use crate::output::{self, phrases, IfNames, Labels, Render};
 use crate::platform;
 use crate::record::{IfaceChange, SilenceRecord, Start, Stats, Summary};
@@ -31,6 +32,8 @@ struct ListenSink<W: Write> {
     /// `--stats-interval`, and when the next stats record is due.
     stats_every: Option<Duration>,
     next_stats: Option<Instant>,
+    metrics: Option<metrics::Endpoint>,
+    iface: String,
 }
 
 impl<W: Write> ListenSink<W> {
@@ -117,6 +120,21 @@ impl<W: Write> Sink for ListenSink<W> {
             self.report_silence(&c)?;
         }
         self.changes = changes;
+        if let Some(m) = &mut self.metrics {
+            m.publish_due(now, || {
+                metrics::Facts {
+                    groups: &self.labels.groups,
+                    labels: &[],
+                    analyzer: &self.diag.analyzer,
+                    joins: &self.diag.joins,
+                    silence: &self.silence,
+                    alarms: &[],
+                    iface: &self.iface,
+                    kernel_drops: None,
+                }
+                .snapshot(metrics::group_sums(&self.diag.analyzer))
+            });
+        }
         let (Some(every), Some(due)) = (self.stats_every, self.next_stats) else {
             return Ok(());
         };
@@ -133,6 +151,7 @@ impl<W: Write> Sink for ListenSink<W> {
 
 pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
+    let metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
     let mut rx = Receiver::for_config(recv_cfg)?;
     let mut sink = ListenSink {
         out: BufWriter::with_capacity(
@@ -155,6 +174,11 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         next_stats: recv_cfg
             .stats_interval
             .and_then(|d| Instant::now().checked_add(d)),
+        metrics,
+        iface: recv_cfg
+            .iface
+            .as_ref()
+            .map_or_else(String::new, |i| i.name.clone()),
     };
     let start = Start::listen(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf());
     let terminal = io::stdout().is_terminal();
@@ -166,6 +190,9 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
             "{}",
             phrases::listening(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf())
         )?;
+        if let Some(m) = &sink.metrics {
+            crate::say!("{}", m.describe())?;
+        }
     }
     let tick = recv_cfg
         .stats_interval

@@ -13,6 +13,7 @@
 //! group at most the analyser's cap of sources (`--max-sources`), packets
 //! of further sources counted in `mcast_sources_overflow_packets_total`.
 
+mod build;
 mod encode;
 mod server;
 
@@ -20,6 +21,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use build::{group_sums, Facts, GroupSums, Pacer};
 pub use encode::encode;
 pub use server::MetricsServer;
 
@@ -76,5 +78,42 @@ impl Published {
 
     pub fn latest(&self) -> Arc<Snapshot> {
         Arc::clone(&self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// `--metrics` of `listen` and `join`: the server (when asked for), its
+/// snapshot, and when to publish the next one.
+pub struct Endpoint {
+    pub server: MetricsServer,
+    pub published: Arc<Published>,
+    pub pacer: Pacer,
+}
+
+impl Endpoint {
+    /// Starts serving at `addr`, if given: before any group is joined, so
+    /// a port in use fails first.
+    pub fn start(addr: Option<std::net::SocketAddr>) -> anyhow::Result<Option<Self>> {
+        let Some(addr) = addr else {
+            return Ok(None);
+        };
+        let published = Arc::new(Published::default());
+        let server = MetricsServer::start(addr, Arc::clone(&published))?;
+        Ok(Some(Self {
+            server,
+            published,
+            pacer: Pacer::new(Duration::from_secs(1)),
+        }))
+    }
+
+    /// Publishes what `make` builds, at most once a second.
+    pub fn publish_due(&mut self, now: std::time::Instant, make: impl FnOnce() -> Snapshot) {
+        if self.pacer.due(now) {
+            self.published.publish(make());
+        }
+    }
+
+    /// `metrics at http://127.0.0.1:9100/metrics`.
+    pub fn describe(&self) -> String {
+        format!("metrics at http://{}/metrics", self.server.addr())
     }
 }

@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::analysis::alarm::{AlarmBoard, AlarmChange, IntervalFacts, Reason};
-use crate::analysis::{Analyzer, JoinLatency, Origin, SilenceChange, SilenceWatch};
+use crate::analysis::{Analyzer, JoinLatency, SilenceChange, SilenceWatch};
 use crate::clock;
 use crate::config::{Group, MonitorConfig, Ui};
 use crate::exit::Exit;
-use crate::metrics::{GroupMetrics, MetricsServer, Published, Snapshot, SourceMetrics};
+use crate::metrics::{group_sums, Facts, GroupSums, MetricsServer, Published, Snapshot};
 use crate::output::json::write_record;
 use crate::output::phrases;
 use crate::record::{AlarmRecord, GroupRef, GroupStatus, MonitorSummary, Start};
@@ -41,17 +41,6 @@ struct Mark {
     bytes: u64,
     expected: u64,
     lost: u64,
-}
-
-/// What one pass over the streams sums per group.
-#[derive(Debug, Clone, Default)]
-struct Agg {
-    lost: u64,
-    duplicates: u64,
-    reordered: u64,
-    foreign_packets: u64,
-    foreign_sources: usize,
-    sources: Vec<SourceMetrics>,
 }
 
 struct MonitorSink {
@@ -125,48 +114,6 @@ impl MonitorSink {
         self.labels.get(g).and_then(|l| l.as_deref())
     }
 
-    /// Per group: sums over its streams, and its sources.
-    fn aggregate(&self) -> Vec<Agg> {
-        let mut aggs = vec![Agg::default(); self.groups.len()];
-        for s in self.analyzer.streams() {
-            let Some(a) = s.key.group.and_then(|g| aggs.get_mut(g)) else {
-                continue;
-            };
-            let ip = match s.key.origin {
-                Origin::Sender(_, ip) | Origin::Source(ip) => ip,
-            };
-            let k = match a.sources.iter().position(|m| m.source == Some(ip)) {
-                Some(k) => k,
-                None => {
-                    a.sources.push(SourceMetrics {
-                        source: Some(ip),
-                        ..SourceMetrics::default()
-                    });
-                    a.sources.len() - 1
-                }
-            };
-            let m = &mut a.sources[k];
-            m.packets += s.received;
-            m.bytes += s.bytes;
-            match &s.test {
-                Some(t) => {
-                    let (lost, dup, reord) = (t.seq.lost(), t.seq.duplicates, t.seq.reordered);
-                    m.lost += lost;
-                    m.duplicates += dup;
-                    m.reordered += reord;
-                    a.lost += lost;
-                    a.duplicates += dup;
-                    a.reordered += reord;
-                }
-                None => {
-                    a.foreign_packets += s.received;
-                    a.foreign_sources += 1;
-                }
-            }
-        }
-        aggs
-    }
-
     fn kernel_drops(&self) -> Option<u64> {
         self.drops_known
             .then(|| self.drops_before + self.drops.iter().map(|&d| u64::from(d)).sum::<u64>())
@@ -180,7 +127,7 @@ impl MonitorSink {
         self.silence.check(t, &mut self.scratch);
         self.scratch.clear();
         let views = self.analyzer.group_views();
-        let aggs = self.aggregate();
+        let aggs = group_sums(&self.analyzer);
         let mut changes = Vec::new();
         let mut statuses = Vec::with_capacity(self.groups.len());
         for (g, v) in views.iter().enumerate() {
@@ -342,26 +289,21 @@ impl MonitorSink {
         Ok(())
     }
 
-    fn snapshot(&self, aggs: Vec<Agg>) -> Snapshot {
-        Snapshot {
-            iface: self.iface.clone(),
+    fn snapshot(&self, sums: Vec<GroupSums>) -> Snapshot {
+        let alarms: Vec<bool> = (0..self.groups.len())
+            .map(|g| self.board.any_active(g))
+            .collect();
+        Facts {
+            groups: &self.groups,
+            labels: &self.labels,
+            analyzer: &self.analyzer,
+            joins: &self.joins,
+            silence: &self.silence,
+            alarms: &alarms,
+            iface: &self.iface,
             kernel_drops: self.kernel_drops(),
-            groups: aggs
-                .into_iter()
-                .enumerate()
-                .map(|(g, agg)| GroupMetrics {
-                    group: self.groups[g].addr.to_string(),
-                    port: self.groups[g].port,
-                    label: self.label(g).unwrap_or("").to_string(),
-                    last_packet: self.silence.last_packet(g),
-                    join_latency: self.joins.first_after[g],
-                    silent: self.silence.is_silent(g),
-                    alarm_active: self.board.any_active(g),
-                    overflow_packets: self.analyzer.group_overflow()[g],
-                    sources: agg.sources,
-                })
-                .collect(),
         }
+        .snapshot(sums)
     }
 
     /// The groups changed: keep the state of those that stay. Returns
@@ -458,7 +400,7 @@ pub fn run(cfg: MonitorConfig, ui: Ui) -> Result<Exit> {
     sink.published = published;
     sink.reload = reload;
     if let Some(p) = &sink.published {
-        p.publish(sink.snapshot(sink.aggregate()));
+        p.publish(sink.snapshot(group_sums(&sink.analyzer)));
     }
     if json {
         let start = Start::monitor(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf());
