@@ -218,7 +218,10 @@ fn monitor_groups_file_errors_name_the_line() {
         &["line 1: the label has control characters"],
     );
     let (_d, f) = groups_file(b"239.1.1.1\n\xff\xfe\n");
-    rejects(&["monitor", "--groups-file", &f], &["line 2: not UTF-8 text"]);
+    rejects(
+        &["monitor", "--groups-file", &f],
+        &["line 2: not UTF-8 text"],
+    );
     let (_d, f) = groups_file(b"# nothing\n");
     rejects(&["monitor", "--groups-file", &f], &["lists no groups"]);
     let (_d, f) = groups_file(b"239.1.1.1\n");
@@ -239,7 +242,14 @@ fn monitor_options() {
         &["--heartbeat 5/3 is not valid; give N/M with 1 <= N <= M <= 64"],
     );
     rejects(
-        &["monitor", "239.1.1.1", "--heartbeat", "3/5", "--silent-after", "2s"],
+        &[
+            "monitor",
+            "239.1.1.1",
+            "--heartbeat",
+            "3/5",
+            "--silent-after",
+            "2s",
+        ],
         &["--heartbeat", "--silent-after"],
     );
     rejects(

@@ -67,6 +67,7 @@ impl Sink for JoinSink {
                     joins: &self.diag.joins,
                     silence: &self.silence,
                     alarms: &[],
+                    silent: &[],
                     iface: &self.iface,
                     kernel_drops: None,
                 }

@@ -129,6 +129,7 @@ impl<W: Write> Sink for ListenSink<W> {
                     joins: &self.diag.joins,
                     silence: &self.silence,
                     alarms: &[],
+                    silent: &[],
                     iface: &self.iface,
                     kernel_drops: None,
                 }

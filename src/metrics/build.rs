@@ -71,6 +71,9 @@ pub struct Facts<'a> {
     pub silence: &'a SilenceWatch,
     /// Per group: any alarm raised (`monitor`); empty elsewhere.
     pub alarms: &'a [bool],
+    /// Per group: silent by the caller's rule (`monitor`, whose
+    /// `--heartbeat` judges silence per interval); empty: the silence watch's.
+    pub silent: &'a [bool],
     pub iface: &'a str,
     pub kernel_drops: Option<u64>,
 }
@@ -94,7 +97,11 @@ impl Facts<'_> {
                         .unwrap_or_default(),
                     last_packet: self.silence.last_packet(g),
                     join_latency: self.joins.first_after.get(g).copied().flatten(),
-                    silent: self.silence.is_silent(g),
+                    silent: self
+                        .silent
+                        .get(g)
+                        .copied()
+                        .unwrap_or_else(|| self.silence.is_silent(g)),
                     alarm_active: self.alarms.get(g).copied().unwrap_or(false),
                     overflow_packets: self.analyzer.group_overflow().get(g).copied().unwrap_or(0),
                     sources: sum.sources,

@@ -176,7 +176,7 @@ impl MonitorSink {
                     last_packet_age_s: self.silence.last_age(g, t).map(|d| d.as_secs_f64()),
                     join_latency_s: self.joins.first_after[g].map(|d| d.as_secs_f64()),
                     rejoins: self.rejoins,
-                    silent: self.silence.is_silent(g),
+                    silent: self.board.is_active(g, Reason::Silent),
                     alarms,
                 };
                 write_record(&mut self.out, &rec)?;
@@ -193,7 +193,7 @@ impl MonitorSink {
                     rate_pps: facts.packets as f64 / secs,
                     loss_pct: views[g].loss_pct,
                     last_age_s: self.silence.last_age(g, t).map(|d| d.as_secs_f64()),
-                    silent: self.silence.is_silent(g),
+                    silent: self.silent(g),
                     alarms: self.active(g),
                 })
                 .collect();
@@ -206,6 +206,11 @@ impl MonitorSink {
             h.reap();
         }
         Ok(())
+    }
+
+    /// Silent as the alarm judges it (time, or N of M intervals).
+    fn silent(&self, g: usize) -> bool {
+        self.board.is_active(g, Reason::Silent)
     }
 
     fn active(&self, g: usize) -> Vec<&'static str> {
@@ -293,6 +298,7 @@ impl MonitorSink {
         let alarms: Vec<bool> = (0..self.groups.len())
             .map(|g| self.board.any_active(g))
             .collect();
+        let silent: Vec<bool> = (0..self.groups.len()).map(|g| self.silent(g)).collect();
         Facts {
             groups: &self.groups,
             labels: &self.labels,
@@ -300,6 +306,7 @@ impl MonitorSink {
             joins: &self.joins,
             silence: &self.silence,
             alarms: &alarms,
+            silent: &silent,
             iface: &self.iface,
             kernel_drops: self.kernel_drops(),
         }

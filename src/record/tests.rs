@@ -546,8 +546,5 @@ fn alarm_records() {
         change(1, Reason::MaxLoss, false, Some(0.25), Some(1.0), "percent"),
     ];
     let labels = [Some("News \"HD\""), None, Some("x\u{1b}[2J")];
-    same!(
-        drive::alarms(&g, &labels, &changes, ms(4_100)),
-        "alarm.out"
-    );
+    same!(drive::alarms(&g, &labels, &changes, ms(4_100)), "alarm.out");
 }
