@@ -214,7 +214,7 @@ fn root_silence_alarm_raised_and_cleared_once_with_hook() {
     });
     // Quiet again for less than --silent-after: nothing more.
     wait_record(&mut m, WAIT, |v| {
-        is_group(v, "239.1.1.1") && v["last_packet_age_s"].as_f64().is_some_and(|a| a > 1.0)
+        is_group(v, "239.1.1.1") && v["last_packet_age_s"].as_f64().is_some_and(|a| a > 0.5)
     });
     m.interrupt().unwrap();
     let done = m.finish(WAIT).unwrap();

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use build::{group_sums, Facts, GroupSums, Pacer};
-pub use encode::encode;
+pub use encode::{encode, encode_into};
 pub use server::MetricsServer;
 
 /// What one scrape shows.

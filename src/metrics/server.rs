@@ -15,6 +15,7 @@ use crate::clock;
 /// How often the server thread looks at its stop flag.
 const POLL: Duration = Duration::from_millis(200);
 const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
 
 /// A running endpoint; stopped when dropped.
 pub struct MetricsServer {
@@ -78,6 +79,7 @@ impl Drop for MetricsServer {
 }
 
 fn serve(server: &tiny_http::Server, stop: &AtomicBool, published: &Published) {
+    let mut text = String::new();
     while !stop.load(Ordering::Relaxed) {
         let request = match server.recv_timeout(POLL) {
             Ok(Some(r)) => r,
@@ -88,20 +90,24 @@ fn serve(server: &tiny_http::Server, stop: &AtomicBool, published: &Published) {
             }
         };
         let path = request.url().split('?').next().unwrap_or("");
-        let response = match path {
-            "/metrics" => match super::encode(published.latest(), clock::now()) {
-                Ok(text) => typed(tiny_http::Response::from_string(text), CONTENT_TYPE),
-                Err(_) => {
-                    tiny_http::Response::from_string("encoding failed\n").with_status_code(500)
-                }
+        let (status, content_type, body): (u16, &str, &[u8]) = match path {
+            "/metrics" => match super::encode_into(&mut text, published.latest(), clock::now()) {
+                Ok(()) => (200, CONTENT_TYPE, text.as_bytes()),
+                Err(_) => (500, TEXT, b"encoding failed\n"),
             },
-            "/" => typed(
-                tiny_http::Response::from_string("mcast: metrics at /metrics\n"),
-                "text/plain; charset=utf-8",
-            ),
-            _ => tiny_http::Response::from_string("not found; metrics are at /metrics\n")
-                .with_status_code(404),
+            "/" => (200, TEXT, b"mcast: metrics at /metrics\n"),
+            _ => (404, TEXT, b"not found; metrics are at /metrics\n"),
         };
+        let response = typed(
+            tiny_http::Response::new(
+                tiny_http::StatusCode(status),
+                Vec::new(),
+                body,
+                Some(body.len()),
+                None,
+            ),
+            content_type,
+        );
         if let Err(e) = request.respond(response) {
             tracing::debug!("metrics endpoint: answering a scrape: {e}");
         }

@@ -102,3 +102,44 @@ impl Hooks {
         }
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_storm_is_bounded_and_counted() {
+        let mut h = Hooks::new("sleep 30".into());
+        for _ in 0..(MAX_RUNNING + MAX_QUEUED + 40) {
+            h.fire(vec![("MCAST_ALARM_STATE", "raised".into())]);
+        }
+        assert_eq!(h.running.len(), MAX_RUNNING);
+        assert_eq!(h.queued.len(), MAX_QUEUED);
+        assert_eq!(h.dropped, 40);
+        for c in &mut h.running {
+            c.kill().unwrap();
+            c.wait().unwrap();
+        }
+    }
+
+    #[test]
+    fn runs_with_the_alarm_in_its_environment() {
+        let dir = std::env::temp_dir().join(format!("mcast-hook-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("out");
+        let mut h = Hooks::new(format!(
+            "echo \"$MCAST_ALARM_STATE $MCAST_ALARM_GROUP\" > '{}'",
+            out.display()
+        ));
+        h.fire(vec![
+            ("MCAST_ALARM_STATE", "cleared".into()),
+            ("MCAST_ALARM_GROUP", "239.1.1.1".into()),
+        ]);
+        h.finish(Duration::from_secs(10));
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "cleared 239.1.1.1\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
