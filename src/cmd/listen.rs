@@ -18,6 +18,13 @@ use crate::recv::{self, Packet, Receiver, Sink};
 /// How often silences are looked for (and the stats interval checked).
 const SILENCE_CHECK: Duration = Duration::from_millis(200);
 
+/// The engine's tick with `--stats-interval` `stats`: at most
+/// [`SILENCE_CHECK`], and dividing it evenly, so stats records stay on time.
+fn check_every(stats: Duration) -> Duration {
+    let n = stats.as_nanos().div_ceil(SILENCE_CHECK.as_nanos()).max(1);
+    stats / u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// Large enough that a burst is written in few syscalls.
 const OUT_BUF: usize = 64 * 1024;
 
@@ -142,7 +149,10 @@ impl<W: Write> Sink for ListenSink<W> {
         if now < due {
             return Ok(());
         }
-        self.next_stats = now.checked_add(every);
+        // On schedule; after a stall, from now (as the engine's ticks do).
+        self.next_stats = due
+            .checked_add(every)
+            .map(|next| if next <= now { now + every } else { next });
         let interval = self.diag.analyzer.take_interval(now);
         let stats = Stats::new(&self.diag.analyzer, &interval);
         let mut log = self.log();
@@ -195,9 +205,7 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
             crate::say!("{}", m.describe())?;
         }
     }
-    let tick = recv_cfg
-        .stats_interval
-        .map_or(SILENCE_CHECK, |d| d.min(SILENCE_CHECK));
+    let tick = recv_cfg.stats_interval.map_or(SILENCE_CHECK, check_every);
     let outcome = recv::run(&mut rx, &recv_cfg.stop, Some(tick), &mut sink)?;
     let kernel = KernelView::read(&rx);
     rx.leave_all();
@@ -215,4 +223,18 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         crate::say!("mcast: check failed: {verdict}")?;
     }
     Ok(verdict.exit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_divide_the_stats_interval() {
+        let ms = |n| Duration::from_millis(n);
+        assert_eq!(check_every(ms(1000)), ms(200));
+        assert_eq!(check_every(ms(250)), ms(125));
+        assert_eq!(check_every(ms(50)), ms(50));
+        assert_eq!(check_every(ms(1500)), Duration::from_micros(187_500));
+    }
 }
