@@ -233,6 +233,10 @@ fn monitor_groups_file_errors_name_the_line() {
         &["monitor", "--groups-file", "/nonexistent/groups.txt"],
         &["--groups-file /nonexistent/groups.txt: cannot read it"],
     );
+    rejects(
+        &["monitor", "--groups-file", "/dev/zero"],
+        &["--groups-file /dev/zero is larger than 16 MiB"],
+    );
 }
 
 #[test]

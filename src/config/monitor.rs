@@ -43,6 +43,20 @@ impl MonitorConfig {
     }
 }
 
+/// Largest groups file read: 65,536 lines of a group and a long label
+/// fit many times over; `/dev/zero` by mistake does not hang mcast.
+const MAX_FILE: usize = 16 << 20;
+
+/// Up to one byte more than [`MAX_FILE`], so too large is noticed.
+fn read_bounded(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Arguments first (unlabelled), then the file's groups; each group once.
 fn combine(
     arg_groups: &[Group],
@@ -54,7 +68,13 @@ fn combine(
     if let Some(path) = file {
         let name = crate::escape::controls(&path.display().to_string()).into_owned();
         let bytes =
-            std::fs::read(path).map_err(|e| usage!("--groups-file {name}: cannot read it: {e}"))?;
+            read_bounded(path).map_err(|e| usage!("--groups-file {name}: cannot read it: {e}"))?;
+        if bytes.len() > MAX_FILE {
+            return Err(usage!(
+                "--groups-file {name} is larger than {} MiB; list one group per line",
+                MAX_FILE >> 20
+            ));
+        }
         let listed = parse_groups_file(&bytes, &name, port)?;
         let given: std::collections::HashSet<Group> = groups.iter().copied().collect();
         for Listed { group, label, line } in listed {
