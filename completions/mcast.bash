@@ -34,6 +34,9 @@ _mcast() {
             mcast,listen)
                 cmd="mcast__subcmd__listen"
                 ;;
+            mcast,monitor)
+                cmd="mcast__subcmd__monitor"
+                ;;
             mcast,querier)
                 cmd="mcast__subcmd__querier"
                 ;;
@@ -53,7 +56,7 @@ _mcast() {
 
     case "${cmd}" in
         mcast)
-            opts="-v -q -h -V --verbose --quiet --color --help --version join listen send sockopt selftest querier groups ifaces doctor completions"
+            opts="-v -q -h -V --verbose --quiet --color --help --version join listen send sockopt monitor selftest querier groups ifaces doctor completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,7 +186,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__join)
-            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --metrics --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,6 +241,14 @@ _mcast() {
                     return 0
                     ;;
                 --rcvbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --silent-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -253,7 +264,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__listen)
-            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --format --json --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --metrics --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,12 +322,102 @@ _mcast() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --silent-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json raw hex none" -- "${cur}"))
                     return 0
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "text json raw hex none" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcast__subcmd__monitor)
+            opts="-i -p -d -v -q -h -V --groups-file --iface --port --metrics --interval --silent-after --heartbeat --min-rate --max-loss --on-alarm --max-sources --duration --json --rcvbuf --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --groups-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iface)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --silent-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --heartbeat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-loss)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-alarm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-sources)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rcvbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -35,6 +35,7 @@ complete -c mcast -n "__fish_mcast_needs_command" -f -a "join" -d 'Join groups a
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "listen" -d 'Stream every received packet to stdout, one record per packet'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "send" -d 'Send test packets (or your own payload) to groups'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "sockopt" -d 'Apply multicast socket options and read them back with getsockopt'
+complete -c mcast -n "__fish_mcast_needs_command" -f -a "monitor" -d 'Watch groups until stopped: alarms on silence, rate and loss; Prometheus metrics'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "selftest" -d 'Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "querier" -d 'Watch IGMP/MLD: who is querier on each link, its version, interval and robustness, and whether this host answers (needs CAP_NET_RAW; without it, the kernel\'s weaker view)'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "groups" -d 'The multicast groups this host holds, per interface, with source filters and IGMP/MLD version (Linux)'
@@ -49,6 +50,8 @@ complete -c mcast -n "__fish_mcast_using_subcommand join" -s d -l duration -d 'R
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l max-loss -d 'Exit 1 when more than this percentage of test packets was lost (0-100)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l stats-interval -d 'Print per-stream statistics this often, as well as at the end' -r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l rcvbuf -d 'Socket receive buffer to ask for (bytes, or with K/M suffix); the granted size is reported' -r
+complete -c mcast -n "__fish_mcast_using_subcommand join" -l silent-after -d 'Call a group that was receiving silent after this long without a packet [default: 5 of its learned packet intervals, at least 1s]' -r
+complete -c mcast -n "__fish_mcast_using_subcommand join" -l metrics -d 'Serve Prometheus metrics at http://ADDR:PORT/metrics while running; a bare PORT binds 127.0.0.1' -r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -65,6 +68,8 @@ complete -c mcast -n "__fish_mcast_using_subcommand listen" -s d -l duration -d 
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l max-loss -d 'Exit 1 when more than this percentage of test packets was lost (0-100)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l stats-interval -d 'Print per-stream statistics this often, as well as at the end' -r
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l rcvbuf -d 'Socket receive buffer to ask for (bytes, or with K/M suffix); the granted size is reported' -r
+complete -c mcast -n "__fish_mcast_using_subcommand listen" -l silent-after -d 'Call a group that was receiving silent after this long without a packet [default: 5 of its learned packet intervals, at least 1s]' -r
+complete -c mcast -n "__fish_mcast_using_subcommand listen" -l metrics -d 'Serve Prometheus metrics at http://ADDR:PORT/metrics while running; a bare PORT binds 127.0.0.1' -r
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -s f -l format -d 'Output format' -r -f -a "text\t'Aligned, human-readable columns'
 json\t'JSON Lines, one record per line (schema in README)'
 raw\t'Payload bytes only, exactly as received'
@@ -114,6 +119,27 @@ complete -c mcast -n "__fish_mcast_using_subcommand sockopt" -s v -l verbose -d 
 complete -c mcast -n "__fish_mcast_using_subcommand sockopt" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
 complete -c mcast -n "__fish_mcast_using_subcommand sockopt" -s h -l help -d 'Print help'
 complete -c mcast -n "__fish_mcast_using_subcommand sockopt" -s V -l version -d 'Print version'
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l groups-file -d 'One group per line, optionally followed by a label (channel name); `#` starts a comment line. Reread on SIGHUP: counters of groups that stay are kept' -r -F
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s i -l iface -d 'Interface by name (eth0), index (2) or address (192.0.2.1); default: chosen by the kernel\'s routes' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s p -l port -d 'Port for groups written without one' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l metrics -d 'Serve Prometheus metrics at http://ADDR:PORT/metrics; a bare PORT binds 127.0.0.1' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l interval -d 'Judge alarms (and write `group` records) this often' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l silent-after -d 'A group is silent after this long without a packet, including one that never received [default: 5 of its learned packet intervals, at least 1s]' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l heartbeat -d 'A group is silent when no packet arrived in N of the last M intervals (M up to 64)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l min-rate -d 'Alarm when a group\'s packets per second fall below this in an interval' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l max-loss -d 'Alarm when test-packet loss in an interval exceeds this percentage (0-100)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l on-alarm -d 'Run COMMAND with the system shell on every alarm raised or cleared; the alarm is in its environment (MCAST_ALARM_STATE, _REASON, _GROUP, _PORT, _SOURCE, _LABEL, MCAST_ALARM as JSON)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l max-sources -d 'Sources analysed per group; packets of further sources are only counted' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s d -l duration -d 'Stop after this long [default: run until Ctrl-C or SIGTERM]' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l rcvbuf -d 'Socket receive buffer to ask for (bytes, or with K/M suffix)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l json -d 'JSON Lines on stdout even on a terminal'
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s h -l help -d 'Print help'
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s V -l version -d 'Print version'
 complete -c mcast -n "__fish_mcast_using_subcommand selftest" -l group -d 'Group to use (IPv4; the test never leaves this host)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand selftest" -s c -l count -d 'Test packets to send' -r
 complete -c mcast -n "__fish_mcast_using_subcommand selftest" -s t -l timeout -d 'Give up waiting for packets after this long' -r

@@ -51,13 +51,21 @@ if __name__ == "__main__":
     for i, g in enumerate(["239.1.1.1", "239.1.1.1:5000", "[ff15::1]:5000", "192.0.2.1,232.1.1.1:5000",
                            "2001:db8::1,[ff35::1]:5000", "239.1.1.1+10", "ff05::2"]):
         open(os.path.join(ROOT, "corpus", "group", f"readme-{i}"), "w").write(g)
+    os.makedirs(os.path.join(ROOT, "corpus", "groups_file"), exist_ok=True)
+    for name, text in [
+            ("readme", b"# IPTV head end\n239.10.0.1:5000   BBC One HD\n192.0.2.1,232.1.1.1:5000  SSM feed\n"
+                       b"239.20.0.1+4      market data\n\n[ff15::1]:6000 v6\n"),
+            ("duplicate", b"239.1.1.1 a\r\n239.1.1.1 b\r\n"),
+            ("not-utf8", b"239.1.1.1\n\xff\xfe label\n")]:
+        open(os.path.join(ROOT, "corpus", "groups_file", name), "wb").write(text)
     for i, line in enumerate([
         "join\x00239.1.1.1\x00--iface\x00lo",
         "listen\x00[ff15::1]:5000\x00-i\x00lo\x00--json\x00-c\x00100\x00-t\x0010s",
         "send\x00239.1.1.1:5000\x00--rate\x001000\x00-c\x00100\x00-s\x001400\x00--ttl\x004",
         "sockopt\x00-4\x00--set\x00ttl=5\x00--set\x00loop=off\x00--join\x00239.1.1.1",
         "selftest\x00-c\x005\x00-t\x001s",
-        "listen\x00239.1.1.1\x00-d\x001h 30m\x00--stats-interval\x00250ms\x00--rcvbuf\x004M"]):
+        "listen\x00239.1.1.1\x00-d\x001h 30m\x00--stats-interval\x00250ms\x00--rcvbuf\x004M",
+        "monitor\x00239.1.1.1+10\x00-i\x00lo\x00--metrics\x009100\x00--heartbeat\x003/5\x00--min-rate\x0050"]):
         open(os.path.join(ROOT, "corpus", "command_line", f"readme-{i}"), "w").write(line)
     # Firewall rulesets: the doctor's captured fixtures.
     os.makedirs(os.path.join(ROOT, "corpus", "firewall"), exist_ok=True)

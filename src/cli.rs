@@ -79,6 +79,17 @@ pub enum Command {
                             mcast sockopt -6 -i eth0 --join ff15::1 --format json")]
     Sockopt(SockoptArgs),
 
+    /// Watch groups until stopped: alarms on silence, rate and loss; Prometheus metrics
+    #[command(
+        after_help = "Examples:\n  mcast monitor 239.1.0.1+100 -i eth0 --silent-after 5s\n  \
+                            mcast monitor --groups-file channels.txt -i eth0 --metrics 127.0.0.1:9100\n  \
+                            mcast monitor 239.1.1.1 -i eth0 --heartbeat 3/5 --on-alarm 'logger -t mcast \"$MCAST_ALARM\"'\n\n\
+                            On a terminal: a live table, worst groups first. Piped: JSON Lines \
+                            (`group` records every --interval, `alarm` records as they happen). \
+                            SIGHUP rereads --groups-file (Unix)."
+    )]
+    Monitor(MonitorArgs),
+
     /// Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?
     Selftest(SelftestArgs),
 
@@ -171,6 +182,15 @@ pub struct ReceiveArgs {
     /// queued in the socket counts as latency). For capacity tests
     #[arg(long)]
     pub lean: bool,
+
+    /// Call a group that was receiving silent after this long without a packet
+    /// [default: 5 of its learned packet intervals, at least 1s]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub silent_after: Option<Duration>,
+
+    /// Serve Prometheus metrics at http://ADDR:PORT/metrics while running; a bare PORT binds 127.0.0.1
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub metrics: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +199,72 @@ pub struct JoinArgs {
     pub groups: GroupArgs,
     #[command(flatten)]
     pub receive: ReceiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// Groups: [SOURCE,]ADDR[:PORT], [SOURCE,][V6ADDR]:PORT or ADDR+N
+    #[arg(value_name = "GROUP", required_unless_present = "groups_file")]
+    pub groups: Vec<String>,
+
+    /// One group per line, optionally followed by a label (channel name); `#` starts a
+    /// comment line. Reread on SIGHUP: counters of groups that stay are kept
+    #[arg(long, value_name = "FILE")]
+    pub groups_file: Option<std::path::PathBuf>,
+
+    /// Interface by name (eth0), index (2) or address (192.0.2.1); default: chosen by the kernel's routes
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// Port for groups written without one
+    #[arg(short, long, value_name = "PORT", default_value_t = DEFAULT_PORT as u32)]
+    pub port: u32,
+
+    /// Serve Prometheus metrics at http://ADDR:PORT/metrics; a bare PORT binds 127.0.0.1
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub metrics: Option<String>,
+
+    /// Judge alarms (and write `group` records) this often
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub interval: Duration,
+
+    /// A group is silent after this long without a packet, including one that never received
+    /// [default: 5 of its learned packet intervals, at least 1s]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "heartbeat")]
+    pub silent_after: Option<Duration>,
+
+    /// A group is silent when no packet arrived in N of the last M intervals (M up to 64)
+    #[arg(long, value_name = "N/M")]
+    pub heartbeat: Option<String>,
+
+    /// Alarm when a group's packets per second fall below this in an interval
+    #[arg(long, value_name = "PPS")]
+    pub min_rate: Option<f64>,
+
+    /// Alarm when test-packet loss in an interval exceeds this percentage (0-100)
+    #[arg(long, value_name = "PERCENT")]
+    pub max_loss: Option<f64>,
+
+    /// Run COMMAND with the system shell on every alarm raised or cleared; the alarm is in
+    /// its environment (MCAST_ALARM_STATE, _REASON, _GROUP, _PORT, _SOURCE, _LABEL, MCAST_ALARM as JSON)
+    #[arg(long, value_name = "COMMAND")]
+    pub on_alarm: Option<String>,
+
+    /// Sources analysed per group; packets of further sources are only counted
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub max_sources: usize,
+
+    /// Stop after this long [default: run until Ctrl-C or SIGTERM]
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+
+    /// JSON Lines on stdout even on a terminal
+    #[arg(long)]
+    pub json: bool,
+
+    /// Socket receive buffer to ask for (bytes, or with K/M suffix)
+    #[arg(long, value_name = "BYTES", default_value = "4M")]
+    pub rcvbuf: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

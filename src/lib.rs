@@ -11,6 +11,9 @@
 //! `mcast sockopt` over the platform's option table; `routes` says which
 //! interface the routes pick for a group, and `doctor` holds
 //! `mcast doctor`'s checks as pure functions over the host's facts.
+//! `mcast sockopt` over the platform's option table; `monitor` drives
+//! `mcast monitor` (alarms, hooks, the live table) and `metrics` serves
+//! Prometheus metrics.
 #![deny(unsafe_code)]
 
 pub mod analysis;
@@ -25,6 +28,8 @@ pub mod exit;
 pub mod generate;
 pub mod host;
 pub mod logging;
+pub mod metrics;
+pub mod monitor;
 pub mod output;
 pub mod platform;
 pub mod querier;
@@ -47,6 +52,7 @@ pub fn run(cli: cli::Cli) -> Result<Exit> {
     match cli.command {
         cli::Command::Join(args) => cmd::join::run(config::join(&args)?, ui),
         cli::Command::Listen(args) => cmd::listen::run(config::listen(&args)?, ui),
+        cli::Command::Monitor(args) => cmd::monitor::run(config::monitor(&args)?, ui),
         cli::Command::Send(args) => cmd::send::run(config::send(&args)?, ui),
         cli::Command::Sockopt(args) => cmd::sockopt::run(config::sockopt(&args)?, ui),
         cli::Command::Selftest(args) => cmd::selftest::run(config::selftest(&args)?, ui),

@@ -1,4 +1,5 @@
-//! Ctrl-C and SIGTERM set a flag that every loop checks; nothing is torn
+//! Ctrl-C and SIGTERM set a flag that every loop checks (and SIGHUP,
+//! for `monitor`, a reload flag); nothing is torn
 //! down from the signal handler itself, so groups are left and summaries
 //! printed on the normal path.
 
@@ -20,4 +21,15 @@ pub fn request_stop() {
 
 pub fn stop_requested() -> bool {
     STOP.load(Ordering::Relaxed)
+}
+
+/// SIGHUP (Unix): rereads `monitor`'s groups file instead of stopping.
+/// Fails with "not available on this OS" where there is no SIGHUP.
+pub fn install_reload_handler() -> std::io::Result<()> {
+    crate::platform::catch_hangup()
+}
+
+/// Whether a reload was asked for since the last call.
+pub fn reload_requested() -> bool {
+    crate::platform::take_hangup()
 }

@@ -184,8 +184,109 @@ fn help_and_version_succeed() {
         "send",
         "sockopt",
         "selftest",
+        "monitor",
         "completions",
     ] {
         mcast().args([sub, "--help"]).assert().success();
     }
+}
+
+/// A groups file with `text`, and the arguments to monitor it.
+fn groups_file(text: &[u8]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("groups.txt");
+    std::fs::write(&path, text).unwrap();
+    (dir, path.display().to_string())
+}
+
+#[test]
+fn monitor_groups_file_errors_name_the_line() {
+    let (_d, f) = groups_file(b"# channels\n239.1.1.1 One\n\n10.0.0.1 Two\n");
+    rejects(
+        &["monitor", "--groups-file", &f],
+        &["groups.txt line 4: ", "10.0.0.1 is not a multicast address"],
+    );
+    one_line(&["monitor", "--groups-file", &f]);
+    let (_d, f) = groups_file(b"239.1.1.1 One\n239.1.1.1:5000 Again\n");
+    rejects(
+        &["monitor", "--groups-file", &f],
+        &["line 2: group 239.1.1.1:5000 is already listed on line 1"],
+    );
+    let (_d, f) = groups_file(b"239.1.1.1 bad\x1b[2Jlabel\n");
+    rejects(
+        &["monitor", "--groups-file", &f],
+        &["line 1: the label has control characters"],
+    );
+    let (_d, f) = groups_file(b"239.1.1.1\n\xff\xfe\n");
+    rejects(
+        &["monitor", "--groups-file", &f],
+        &["line 2: not UTF-8 text"],
+    );
+    let (_d, f) = groups_file(b"# nothing\n");
+    rejects(&["monitor", "--groups-file", &f], &["lists no groups"]);
+    let (_d, f) = groups_file(b"239.1.1.1\n");
+    rejects(
+        &["monitor", "239.1.1.1", "--groups-file", &f],
+        &["line 1: group 239.1.1.1:5000 is also given on the command line"],
+    );
+    rejects(
+        &["monitor", "--groups-file", "/nonexistent/groups.txt"],
+        &["--groups-file /nonexistent/groups.txt: cannot read it"],
+    );
+    rejects(
+        &["monitor", "--groups-file", "/dev/zero"],
+        &["--groups-file /dev/zero is larger than 16 MiB"],
+    );
+}
+
+#[test]
+fn monitor_options() {
+    rejects(
+        &["monitor", "239.1.1.1", "--heartbeat", "5/3"],
+        &["--heartbeat 5/3 is not valid; give N/M with 1 <= N <= M <= 64"],
+    );
+    rejects(
+        &[
+            "monitor",
+            "239.1.1.1",
+            "--heartbeat",
+            "3/5",
+            "--silent-after",
+            "2s",
+        ],
+        &["--heartbeat", "--silent-after"],
+    );
+    rejects(
+        &["monitor", "239.1.1.1", "--min-rate=-3"],
+        &["--min-rate -3 is not valid"],
+    );
+    rejects(
+        &["monitor", "239.1.1.1", "--max-loss", "101"],
+        &["--max-loss 101 is not valid"],
+    );
+    rejects(
+        &["monitor", "239.1.1.1", "--max-sources", "0"],
+        &["--max-sources 0 is not valid; give 1 to 1024"],
+    );
+    rejects(
+        &["monitor", "239.1.1.1", "--interval", "10ms"],
+        &["--interval is too short"],
+    );
+    rejects(
+        &["monitor", "239.1.1.1", "--on-alarm", " "],
+        &["--on-alarm is empty"],
+    );
+    rejects(
+        &["monitor", "239.1.1.1", "--metrics", "localhost:http"],
+        &["--metrics localhost:http is not valid; give ADDR:PORT"],
+    );
+    rejects(
+        &["listen", "239.1.1.1", "--metrics", "1.2.3.4"],
+        &["--metrics 1.2.3.4 is not valid"],
+    );
+    rejects(
+        &["join", "239.1.1.1", "--silent-after", "1ms"],
+        &["--silent-after 1ms is too short; use 100ms or more"],
+    );
+    rejects(&["monitor"], &["GROUP"]);
 }

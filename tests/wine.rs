@@ -1,7 +1,7 @@
 //! The Windows build, run under Wine inside a private network namespace,
 //! against the Linux build over the veth pair: both directions, IPv4 and
 //! IPv6, ASM and SSM, interfaces by name, index and address, `sockopt`,
-//! `selftest` and bad input. Needs root, wine64 and `MCAST_WINDOWS_EXE`
+//! `selftest`, `monitor` with `/metrics`, and bad input. Needs root, wine64 and `MCAST_WINDOWS_EXE`
 //! (`.ci/run` builds it); `cargo test -- --include-ignored` as root runs it.
 //!
 //! Wine is not Windows: where Wine lacks what Microsoft documents, the
@@ -376,4 +376,74 @@ fn root_linux_listener_hears_the_windows_sender() {
         let summary = records.last().unwrap();
         assert_eq!(summary["lost"], 0, "{summary}");
     }
+}
+
+/// `mcast monitor` on Windows: counts, the silence alarm, and `/metrics`
+/// scraped with curl while it runs.
+#[test]
+#[ignore = "needs root: creates network namespaces and runs Wine"]
+fn root_wine_monitor_counts_alarms_and_serves_metrics() {
+    require_root!();
+    let ns = Netns::new().unwrap();
+    let wine = Wine::new(&ns).unwrap();
+    let mut cmd = wine.mcast();
+    cmd.args([
+        "monitor",
+        "239.1.1.71",
+        "239.1.1.72",
+        "-i",
+        "mc1",
+        "--metrics",
+        "127.0.0.1:19464",
+        "--silent-after",
+        "1s",
+        "-d",
+        "20s",
+        "--json",
+    ]);
+    let mut m = ns.spawn(cmd).unwrap();
+    m.wait_for_group(&ns, ip("239.1.1.72"), WINE_WAIT).unwrap();
+    let done =
+        run_with_timeout(linux_sender(&ns, "239.1.1.71:5000", "mc0", &[]), WINE_WAIT).unwrap();
+    assert_eq!(done.code(), Some(0), "sender: {}", done.stderr);
+    let mut scraped = String::new();
+    m.wait_for("a scrape counting the packets", WINE_WAIT, || {
+        let mut curl = ns.command("curl");
+        curl.args(["-s", "--max-time", "5", "http://127.0.0.1:19464/metrics"]);
+        scraped = run_with_timeout(curl, WINE_WAIT)?.stdout;
+        Ok(scraped.lines().any(|l| {
+            l.starts_with("mcast_packets_total{group=\"239.1.1.71\"") && l.ends_with(" 3")
+        }))
+    })
+    .unwrap();
+    assert!(
+        scraped.contains(
+            "mcast_group_silent{group=\"239.1.1.72\",port=\"5000\",iface=\"mc1\",label=\"\"} 1"
+        ),
+        "{scraped}"
+    );
+    assert!(
+        !scraped.contains("mcast_kernel_drops_total"),
+        "no drop counter on Windows: {scraped}"
+    );
+    let done = m.finish(WINE_WAIT).unwrap();
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let records = json_lines(&done.stdout);
+    assert_eq!(records[0]["command"], "monitor", "{}", done.stdout);
+    let last71 = records_of(&records, "group")
+        .into_iter()
+        .rev()
+        .find(|g| g["group"] == "239.1.1.71")
+        .unwrap();
+    assert_eq!(last71["packets"], 3, "{last71}");
+    assert!(
+        records_of(&records, "alarm")
+            .iter()
+            .any(|a| a["group"] == "239.1.1.72"
+                && a["state"] == "raised"
+                && a["reason"] == "silent"),
+        "{}",
+        done.stdout
+    );
+    assert_eq!(records.last().unwrap()["type"], "summary");
 }

@@ -30,6 +30,19 @@ impl JoinLatency {
         }
     }
 
+    /// See [`super::Analyzer::regroup`]; new groups joined just now.
+    pub fn regroup(&mut self, map: &[Option<usize>]) {
+        let now = Instant::now();
+        self.first_after = map
+            .iter()
+            .map(|m| m.and_then(|i| self.first_after.get(i).copied().flatten()))
+            .collect();
+        self.joined = map
+            .iter()
+            .map(|m| m.and_then(|i| self.joined.get(i).copied()).unwrap_or(now))
+            .collect();
+    }
+
     /// Only a group's first packet costs anything here.
     pub fn record(&mut self, p: &Packet<'_>) {
         if let Some(i) = p.group {

@@ -16,9 +16,11 @@
 //! streams beyond that are only counted (`overflow`), so a flood of
 //! spoofed sources cannot exhaust memory.
 
+pub mod alarm;
 pub mod groups;
 pub mod histogram;
 pub mod seq;
+pub mod silence;
 pub mod verdict;
 
 use std::collections::HashMap;
@@ -32,6 +34,7 @@ use crate::testpacket::{self, TestHeader};
 pub use groups::{silent_groups, GroupRates, JoinLatency};
 pub use histogram::Histogram;
 pub use seq::{Arrival, SeqTracker};
+pub use silence::{NoQueryEvidence, QueryEvidence, SilenceChange, SilenceRule, SilenceWatch};
 pub use verdict::{network_loss, Diagnostics, KernelView, Verdict};
 
 /// Default cap on streams. A test stream costs about 8 KiB, so the worst
@@ -323,6 +326,11 @@ pub struct Analyzer {
     unmatched: GroupTally,
     overflow_packets: u64,
     overflow_bytes: u64,
+    /// Cap on streams per configured group (`monitor --max-sources`), the
+    /// streams each group has, and its packets beyond the caps.
+    max_per_group: usize,
+    group_streams: Vec<usize>,
+    group_overflow: Vec<u64>,
     /// When the previous stats record was made (or the analyzer created).
     mark: Instant,
 }
@@ -345,8 +353,69 @@ impl Analyzer {
             unmatched: GroupTally::default(),
             overflow_packets: 0,
             overflow_bytes: 0,
+            max_per_group: usize::MAX,
+            group_streams: vec![0; groups.len()],
+            group_overflow: vec![0; groups.len()],
             mark: Instant::now(),
         }
+    }
+
+    /// Caps the streams of each configured group: one group flooded by
+    /// spoofed sources cannot take the others' room.
+    pub fn set_max_per_group(&mut self, n: usize) {
+        self.max_per_group = n;
+    }
+
+    /// Per configured group, packets of streams beyond the caps.
+    pub fn group_overflow(&self) -> &[u64] {
+        &self.group_overflow
+    }
+
+    /// The configured groups were replaced: `map[i]` is the old index of
+    /// new group `i` (`None`: a new group). Streams and counters of groups
+    /// that stay are kept under their new index; those of removed groups
+    /// are dropped (their packets stay in the overflow-free totals no more).
+    pub fn regroup(&mut self, groups: &[Group], map: &[Option<usize>]) {
+        let mut old_to_new = vec![None; self.groups.len()];
+        for (new, old) in map.iter().enumerate() {
+            if let Some(o) = old.and_then(|o| old_to_new.get_mut(o)) {
+                *o = Some(new);
+            }
+        }
+        self.group_overflow = map
+            .iter()
+            .map(|m| {
+                m.and_then(|i| self.group_overflow.get(i).copied())
+                    .unwrap_or(0)
+            })
+            .collect();
+        self.tallies = map
+            .iter()
+            .map(|m| {
+                m.and_then(|i| self.tallies.get(i).cloned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        self.streams.retain_mut(|s| match s.key.group {
+            None => true,
+            Some(g) => match old_to_new.get(g).copied().flatten() {
+                Some(n) => {
+                    s.key.group = Some(n);
+                    true
+                }
+                None => false,
+            },
+        });
+        self.group_streams = vec![0; groups.len()];
+        self.index.clear();
+        for (i, s) in self.streams.iter().enumerate() {
+            self.index.insert(s.key, i);
+            if let Some(c) = s.key.group.and_then(|g| self.group_streams.get_mut(g)) {
+                *c += 1;
+            }
+        }
+        self.recent = [None; RECENT];
+        self.groups = groups.to_vec();
     }
 
     /// Accounts one packet. Allocates only when a new stream appears.
@@ -365,6 +434,9 @@ impl Analyzer {
             None => {
                 self.overflow_packets += 1;
                 self.overflow_bytes += p.payload.len() as u64;
+                if let Some(o) = p.group.and_then(|g| self.group_overflow.get_mut(g)) {
+                    *o += 1;
+                }
             }
         }
     }
@@ -385,7 +457,14 @@ impl Analyzer {
         };
         let i = match self.index.get(&key) {
             Some(&i) => i,
-            None if self.streams.len() < self.max_streams => {
+            None if self.streams.len() < self.max_streams
+                && p.group
+                    .and_then(|g| self.group_streams.get(g))
+                    .is_none_or(|&n| n < self.max_per_group) =>
+            {
+                if let Some(n) = p.group.and_then(|g| self.group_streams.get_mut(g)) {
+                    *n += 1;
+                }
                 let i = self.streams.len();
                 self.streams.push(Stream::new(key, p));
                 self.index.insert(key, i);

@@ -259,3 +259,47 @@ fn empty_analysis() {
     assert!(a.take_interval(Instant::now()).streams.is_empty());
     assert_eq!(a.group_views()[0].loss_pct, None);
 }
+
+#[test]
+fn per_group_cap_leaves_room_for_the_other_groups() {
+    let mut a = Analyzer::new(&groups());
+    a.set_max_per_group(2);
+    for i in 0..5u8 {
+        let src = format!("10.0.0.{i}:9");
+        a.record(&packet(b"spoof", Some(0), &src, 1));
+    }
+    a.record(&packet(b"real", Some(1), "192.0.2.1:9", 2));
+    assert_eq!(a.streams().len(), 3, "two of group 0, one of group 1");
+    assert_eq!(a.group_overflow(), &[3, 0]);
+    assert_eq!(
+        a.tallies()[0].packets,
+        5,
+        "overflow still counted per group"
+    );
+}
+
+#[test]
+fn regroup_keeps_the_groups_that_stay() {
+    let mut a = Analyzer::new(&groups());
+    feed(&mut a, [0, 1, 3], 1);
+    a.record(&packet(b"x", Some(1), "192.0.2.9:9", 5));
+    let third = Group {
+        addr: "239.1.1.3".parse().unwrap(),
+        port: 5000,
+        source: None,
+    };
+    // Drop group 1; group 0 moves to index 1 behind a new group.
+    let new_groups = vec![third, groups()[0]];
+    a.regroup(&new_groups, &[None, Some(0)]);
+    assert_eq!(a.groups(), new_groups.as_slice());
+    assert_eq!(a.streams().len(), 1);
+    assert_eq!(a.streams()[0].key.group, Some(1));
+    assert_eq!(a.streams()[0].lost(), 1);
+    assert_eq!(a.tallies()[1].packets, 3);
+    assert_eq!(a.tallies()[0].packets, 0);
+    // Its next packet continues the same stream, not a new one.
+    let buf = test_buf(1, 4, 10, 100);
+    a.record(&packet(&buf, Some(1), "192.0.2.1:4000", 11));
+    assert_eq!(a.streams().len(), 1);
+    assert_eq!(a.streams()[0].received, 4);
+}

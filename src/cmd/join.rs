@@ -6,11 +6,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::analysis::{Diagnostics, GroupRates, KernelView, Verdict};
+use crate::analysis::{Diagnostics, GroupRates, KernelView, SilenceChange, SilenceWatch, Verdict};
+use crate::clock;
 use crate::config::{Group, JoinConfig, Ui};
 use crate::exit::Exit;
+use crate::metrics;
 use crate::output::{phrases, report};
-use crate::record::Summary;
+use crate::record::{SilenceRecord, Summary};
 use crate::recv::{self, Packet, Receiver, Sink};
 
 /// How often the live view is refreshed unless `--stats-interval` says.
@@ -24,17 +26,57 @@ struct JoinSink {
     terminal: bool,
     /// Lines drawn last time, to redraw over them.
     drawn: usize,
+    silence: SilenceWatch,
+    /// Silence lines waiting for the next redraw, so they print above the table.
+    said: Vec<String>,
+    changes: Vec<SilenceChange>,
+    metrics: Option<metrics::Endpoint>,
+    iface: String,
+}
+
+impl JoinSink {
+    fn note_silence(&mut self, change: &SilenceChange) {
+        if let Some(rec) = SilenceRecord::new(change, &self.groups, clock::now()) {
+            self.said.push(phrases::silence(&rec));
+        }
+    }
 }
 
 impl Sink for JoinSink {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()> {
         self.diag.record(p);
+        if let Some(ended) = p.group.and_then(|g| self.silence.arrived(g, p.time)) {
+            self.note_silence(&ended);
+        }
         Ok(())
     }
 
     fn tick(&mut self, now: Instant) -> io::Result<()> {
+        let mut changes = std::mem::take(&mut self.changes);
+        self.silence.check(clock::now(), &mut changes);
+        for c in changes.drain(..) {
+            self.note_silence(&c);
+        }
+        self.changes = changes;
+        if let Some(m) = &mut self.metrics {
+            m.publish_due(now, || {
+                metrics::Facts {
+                    groups: &self.groups,
+                    labels: &[],
+                    analyzer: &self.diag.analyzer,
+                    joins: &self.diag.joins,
+                    silence: &self.silence,
+                    alarms: &[],
+                    silent: &[],
+                    iface: &self.iface,
+                    kernel_drops: None,
+                }
+                .snapshot(metrics::group_sums(&self.diag.analyzer))
+            });
+        }
         let rates = self.rates.rates(now, self.diag.analyzer.tallies());
         if self.quiet {
+            self.said.clear();
             return Ok(());
         }
         let lines = report::live_table(&self.groups, &self.diag.analyzer.group_views(), &rates);
@@ -42,6 +84,9 @@ impl Sink for JoinSink {
         if self.terminal && self.drawn > 0 {
             // Up to the first line drawn last time, and clear below it.
             write!(err, "\x1b[{}F\x1b[J", self.drawn)?;
+        }
+        for line in self.said.drain(..) {
+            writeln!(err, "{line}")?;
         }
         for l in &lines {
             writeln!(err, "{l}")?;
@@ -56,6 +101,7 @@ impl Sink for JoinSink {
 
 pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
+    let metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
     let mut rx = Receiver::for_config(recv_cfg)?;
     // Interrupted while joining: the receiver already said how far it got.
     if !ui.quiet && rx.all_joined() {
@@ -63,6 +109,9 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
             "{}",
             phrases::joined(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.socket_count())
         )?;
+        if let Some(m) = &metrics {
+            crate::say!("{}", m.describe())?;
+        }
     }
     let mut sink = JoinSink {
         groups: recv_cfg.groups.clone(),
@@ -71,6 +120,14 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
         quiet: ui.quiet,
         terminal: io::stderr().is_terminal(),
         drawn: 0,
+        silence: SilenceWatch::for_receiver(recv_cfg.silence, &rx, false),
+        said: Vec::new(),
+        changes: Vec::new(),
+        metrics,
+        iface: recv_cfg
+            .iface
+            .as_ref()
+            .map_or_else(String::new, |i| i.name.clone()),
     };
     let tick = recv_cfg.stats_interval.unwrap_or(TICK);
     let outcome = recv::run(&mut rx, &recv_cfg.stop, Some(tick), &mut sink)?;
@@ -78,7 +135,8 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     rx.leave_all();
     let verdict = Verdict::of(recv_cfg, &outcome, &sink.diag.analyzer);
     if !ui.quiet {
-        let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict);
+        let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict)
+            .with_silences(&sink.silence);
         crate::say_raw!("{}", report::summary_text(&summary))?;
         for shared in &summary.analysis.shared_senders {
             crate::say!("{shared}")?;

@@ -1,17 +1,29 @@
 //! `mcast listen`: one record per received packet on stdout.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::analysis::{Diagnostics, KernelView, Verdict};
+use crate::analysis::{Diagnostics, KernelView, SilenceChange, SilenceWatch, Verdict};
+use crate::clock;
 use crate::config::{ListenConfig, Ui};
 use crate::exit::Exit;
+use crate::metrics;
 use crate::output::{self, phrases, IfNames, Labels, Render};
 use crate::platform;
-use crate::record::{IfaceChange, Start, Stats, Summary};
+use crate::record::{IfaceChange, SilenceRecord, Start, Stats, Summary};
 use crate::recv::{self, Packet, Receiver, Sink};
+
+/// How often silences are looked for (and the stats interval checked).
+const SILENCE_CHECK: Duration = Duration::from_millis(200);
+
+/// The engine's tick with `--stats-interval` `stats`: at most
+/// [`SILENCE_CHECK`], and dividing it evenly, so stats records stay on time.
+fn check_every(stats: Duration) -> Duration {
+    let n = stats.as_nanos().div_ceil(SILENCE_CHECK.as_nanos()).max(1);
+    stats / u32::try_from(n).unwrap_or(u32::MAX)
+}
 
 /// Large enough that a burst is written in few syscalls.
 const OUT_BUF: usize = 64 * 1024;
@@ -22,12 +34,27 @@ struct ListenSink<W: Write> {
     labels: Labels,
     diag: Diagnostics,
     quiet: bool,
+    silence: SilenceWatch,
+    changes: Vec<SilenceChange>,
+    /// `--stats-interval`, and when the next stats record is due.
+    stats_every: Option<Duration>,
+    next_stats: Option<Instant>,
+    metrics: Option<metrics::Endpoint>,
+    iface: String,
 }
 
 impl<W: Write> ListenSink<W> {
     /// Where reports in text go: stderr, or nowhere with `--quiet`.
     fn log(&self) -> Box<dyn Write> {
         log(self.quiet)
+    }
+
+    fn report_silence(&mut self, change: &SilenceChange) -> io::Result<()> {
+        if let Some(rec) = SilenceRecord::new(change, &self.labels.groups, clock::now()) {
+            let mut log = log(self.quiet);
+            self.render.silence(&mut self.out, &mut log, &rec)?;
+        }
+        Ok(())
     }
 }
 
@@ -70,6 +97,9 @@ impl<W: Write> Write for Named<W> {
 impl<W: Write> Sink for ListenSink<W> {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()> {
         self.diag.record(p);
+        if let Some(ended) = p.group.and_then(|g| self.silence.arrived(g, p.time)) {
+            self.report_silence(&ended)?;
+        }
         self.render.packet(&mut self.out, p, &mut self.labels)
     }
 
@@ -88,8 +118,41 @@ impl<W: Write> Sink for ListenSink<W> {
         self.render.iface(&mut self.out, &IfaceChange::from(event))
     }
 
-    /// `--stats-interval`: a `stats` record in JSON, a table on stderr otherwise.
+    /// Silences as they begin; and every `--stats-interval` a `stats`
+    /// record in JSON, a table on stderr otherwise.
     fn tick(&mut self, now: Instant) -> io::Result<()> {
+        let mut changes = std::mem::take(&mut self.changes);
+        self.silence.check(clock::now(), &mut changes);
+        for c in changes.drain(..) {
+            self.report_silence(&c)?;
+        }
+        self.changes = changes;
+        if let Some(m) = &mut self.metrics {
+            m.publish_due(now, || {
+                metrics::Facts {
+                    groups: &self.labels.groups,
+                    labels: &[],
+                    analyzer: &self.diag.analyzer,
+                    joins: &self.diag.joins,
+                    silence: &self.silence,
+                    alarms: &[],
+                    silent: &[],
+                    iface: &self.iface,
+                    kernel_drops: None,
+                }
+                .snapshot(metrics::group_sums(&self.diag.analyzer))
+            });
+        }
+        let (Some(every), Some(due)) = (self.stats_every, self.next_stats) else {
+            return Ok(());
+        };
+        if now < due {
+            return Ok(());
+        }
+        // On schedule; after a stall, from now (as the engine's ticks do).
+        self.next_stats = due
+            .checked_add(every)
+            .map(|next| if next <= now { now + every } else { next });
         let interval = self.diag.analyzer.take_interval(now);
         let stats = Stats::new(&self.diag.analyzer, &interval);
         let mut log = self.log();
@@ -99,6 +162,7 @@ impl<W: Write> Sink for ListenSink<W> {
 
 pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
+    let metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
     let mut rx = Receiver::for_config(recv_cfg)?;
     let mut sink = ListenSink {
         out: BufWriter::with_capacity(
@@ -115,6 +179,17 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         },
         diag: Diagnostics::new(&rx),
         quiet: ui.quiet,
+        silence: SilenceWatch::for_receiver(recv_cfg.silence, &rx, false),
+        changes: Vec::new(),
+        stats_every: recv_cfg.stats_interval,
+        next_stats: recv_cfg
+            .stats_interval
+            .and_then(|d| Instant::now().checked_add(d)),
+        metrics,
+        iface: recv_cfg
+            .iface
+            .as_ref()
+            .map_or_else(String::new, |i| i.name.clone()),
     };
     let start = Start::listen(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf());
     let terminal = io::stdout().is_terminal();
@@ -126,12 +201,17 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
             "{}",
             phrases::listening(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf())
         )?;
+        if let Some(m) = &sink.metrics {
+            crate::say!("{}", m.describe())?;
+        }
     }
-    let outcome = recv::run(&mut rx, &recv_cfg.stop, recv_cfg.stats_interval, &mut sink)?;
+    let tick = recv_cfg.stats_interval.map_or(SILENCE_CHECK, check_every);
+    let outcome = recv::run(&mut rx, &recv_cfg.stop, Some(tick), &mut sink)?;
     let kernel = KernelView::read(&rx);
     rx.leave_all();
     let verdict = Verdict::of(recv_cfg, &outcome, &sink.diag.analyzer);
-    let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict);
+    let summary = Summary::new(&sink.diag, &recv_cfg.groups, &outcome, kernel, verdict)
+        .with_silences(&sink.silence);
     sink.render
         .summary(&mut sink.out, &mut log(ui.quiet), &summary)?;
     if !ui.quiet {
@@ -143,4 +223,18 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         crate::say!("mcast: check failed: {verdict}")?;
     }
     Ok(verdict.exit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_divide_the_stats_interval() {
+        let ms = |n| Duration::from_millis(n);
+        assert_eq!(check_every(ms(1000)), ms(200));
+        assert_eq!(check_every(ms(250)), ms(125));
+        assert_eq!(check_every(ms(50)), ms(50));
+        assert_eq!(check_every(ms(1500)), Duration::from_micros(187_500));
+    }
 }

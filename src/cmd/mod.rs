@@ -6,6 +6,7 @@ pub mod groups;
 pub mod ifaces;
 pub mod join;
 pub mod listen;
+pub mod monitor;
 pub mod querier;
 pub mod selftest;
 pub mod send;

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::duration::check_optional_duration;
 use super::{Group, Iface, IfaceTable};
+use crate::analysis::SilenceRule;
 use crate::cli;
 use crate::usage;
 
@@ -44,6 +45,10 @@ pub struct ReceiveConfig {
     pub stats_interval: Option<Duration>,
     /// Loss above this percentage makes the run fail (exit 1).
     pub max_loss: Option<f64>,
+    /// When a group that was receiving counts as silent.
+    pub silence: SilenceRule,
+    /// `--metrics`: where to serve Prometheus metrics.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 pub(super) fn receive(
@@ -88,7 +93,27 @@ pub(super) fn receive(
         lean: args.lean,
         stats_interval,
         max_loss: args.max_loss,
+        silence: silence_rule(args.silent_after)?,
+        metrics: args
+            .metrics
+            .as_deref()
+            .map(super::parse_metrics_addr)
+            .transpose()?,
     })
+}
+
+/// `--silent-after`: a fixed limit, or learned from each group's rate.
+pub fn silence_rule(after: Option<Duration>) -> Result<SilenceRule> {
+    match after {
+        None => Ok(SilenceRule::Auto),
+        Some(d) if d < Duration::from_millis(100) => Err(usage!(
+            "--silent-after {} is too short; use 100ms or more, e.g. 5s",
+            humantime::format_duration(d)
+        )),
+        Some(d) => Ok(SilenceRule::After(
+            check_optional_duration("--silent-after", Some(d))?.unwrap_or(d),
+        )),
+    }
 }
 
 /// `65536`, `512K`, `4M` (binary multiples), up to 1 GiB.

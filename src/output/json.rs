@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{group_addr, write_ip, write_num, write_sender, IfNames, Labels, Render, Stamp};
 use crate::config::Group;
-use crate::record::{IfaceChange, Start, Stats, Summary};
+use crate::record::{IfaceChange, SilenceRecord, Start, Stats, Summary};
 use crate::recv::Packet;
 
 pub use crate::record::SCHEMA;
@@ -31,6 +31,13 @@ impl<W: Write> Render<W> for Json {
     fn iface(&self, out: &mut W, change: &IfaceChange<'_>) -> io::Result<()> {
         write_record(out, change)?;
         out.flush()
+    }
+
+    /// The record at once, and the line for whoever watches stderr.
+    fn silence(&self, out: &mut W, log: &mut dyn Write, rec: &SilenceRecord<'_>) -> io::Result<()> {
+        write_record(out, rec)?;
+        out.flush()?;
+        writeln!(log, "{}", super::phrases::silence(rec))
     }
 
     fn stats(&self, out: &mut W, _log: &mut dyn Write, stats: &Stats<'_>) -> io::Result<()> {

@@ -19,7 +19,7 @@ use std::net::IpAddr;
 
 use crate::config::{Group, Iface, IfaceTable, ListenFormat};
 use crate::platform;
-use crate::record::{IfaceChange, Start, Stats, Summary};
+use crate::record::{IfaceChange, SilenceRecord, Start, Stats, Summary};
 use crate::recv::Packet;
 
 pub use crate::record::Stamp;
@@ -41,6 +41,17 @@ pub trait Render<W: Write> {
     /// The joined interface changed (the receive loop also logs it).
     fn iface(&self, _out: &mut W, _change: &IfaceChange<'_>) -> io::Result<()> {
         Ok(())
+    }
+
+    /// A group went silent or spoke again: a line on stderr (JSON adds
+    /// the record on stdout).
+    fn silence(
+        &self,
+        _out: &mut W,
+        log: &mut dyn Write,
+        rec: &SilenceRecord<'_>,
+    ) -> io::Result<()> {
+        writeln!(log, "{}", phrases::silence(rec))
     }
 
     /// `--stats-interval`: the stream table.

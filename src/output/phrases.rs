@@ -1,6 +1,8 @@
 //! Words for human-readable lines that several commands print.
 
+use crate::analysis::alarm::Reason;
 use crate::config::{Group, Iface};
+use crate::record::{AlarmRecord, SilenceRecord, Stamp};
 
 /// `1 group`, `3 groups`.
 pub fn plural(n: usize, word: &str) -> String {
@@ -54,6 +56,79 @@ pub fn joined(groups: &[Group], iface: Option<&Iface>, sockets: usize) -> String
         iface_text(iface),
         plural(sockets, "socket")
     )
+}
+
+/// Seconds for people: `850 ms`, `2.5 s`.
+pub fn secs_text(s: f64) -> String {
+    if s < 1.0 {
+        format!("{:.0} ms", s * 1e3)
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+/// The live line for a `silence` record (`join`, `listen`).
+pub fn silence(rec: &SilenceRecord<'_>) -> String {
+    let group = rec.group.0;
+    if rec.state == "ended" {
+        return format!(
+            "{group} is receiving again after {} of silence",
+            secs_text(rec.after_s)
+        );
+    }
+    let mut s = format!(
+        "{group} went silent: nothing for {}",
+        secs_text(rec.after_s)
+    );
+    match (rec.expected_interval_s, rec.last_packet) {
+        (Some(every), Some(last)) => s.push_str(&format!(
+            " (a packet was due every {}; the last came at {})",
+            secs_text(every),
+            Stamp::rfc3339(last).time_of_day()
+        )),
+        (None, Some(last)) => s.push_str(&format!(
+            " (the last packet came at {})",
+            Stamp::rfc3339(last).time_of_day()
+        )),
+        _ => s.push_str(" since the join"),
+    }
+    s.push_str(match rec.query_seen {
+        Some(false) => {
+            "; no IGMP/MLD query was seen since the join: a snooping switch without a \
+             querier ages the membership out (see mcast querier)"
+        }
+        Some(true) => {
+            "; queries were seen since the join, so the membership was refreshed: \
+             look at the sender and the path"
+        }
+        None => "",
+    });
+    s
+}
+
+/// The stderr line for an `alarm` record (`monitor`).
+pub fn alarm(rec: &AlarmRecord<'_>) -> String {
+    let who = match rec.label {
+        Some(l) => format!("{} ({})", rec.group.0, crate::escape::name(l)),
+        None => rec.group.0.to_string(),
+    };
+    let what = match (rec.reason, rec.value, rec.threshold) {
+        (Reason::Silent, Some(v), Some(t)) if rec.unit == "intervals" => {
+            format!("silent in {v:.0} recent intervals (limit {t:.0})")
+        }
+        (Reason::Silent, Some(v), Some(t)) if rec.state == "raised" => {
+            format!("no packet for {} (limit {})", secs_text(v), secs_text(t))
+        }
+        (Reason::Silent, None, Some(t)) if rec.state == "raised" => {
+            format!("no packet since the join (limit {})", secs_text(t))
+        }
+        (Reason::Silent, _, _) if rec.state == "cleared" => "receiving again".to_string(),
+        (Reason::Silent, _, _) => "silent".to_string(),
+        (Reason::MinRate, Some(v), Some(t)) => format!("rate {v:.1}/s (minimum {t}/s)"),
+        (Reason::MaxLoss, Some(v), Some(t)) => format!("loss {v:.2}% (maximum {t}%)"),
+        (r, _, _) => r.name().to_string(),
+    };
+    format!("alarm {}: {who}: {what}", rec.state)
 }
 
 #[cfg(test)]

@@ -56,6 +56,20 @@ pub fn summary_text(summary: &Summary<'_>) -> String {
             last
         );
     }
+    for g in &summary.silences {
+        let _ = writeln!(
+            s,
+            "{} went silent {} (longest that ended: {}){}",
+            g.group.0,
+            super::phrases::plural(g.count as usize, "time"),
+            super::phrases::secs_text(g.longest_s),
+            if g.silent_at_end {
+                "; still silent at the end"
+            } else {
+                ""
+            }
+        );
+    }
     if a.unmatched_packets > 0 {
         let _ = writeln!(
             s,
@@ -103,6 +117,7 @@ pub fn ending_text(e: Ending) -> &'static str {
         Ending::Timeout => "timed out",
         Ending::Duration => "duration over",
         Ending::Interrupted => "interrupted",
+        Ending::Asked => "ended by the command",
     }
 }
 

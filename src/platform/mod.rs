@@ -22,6 +22,9 @@
 //!   of many sockets), [`raw_stdout`];
 //! - kernel counters: [`socket_drops`] (`None` where the OS has none);
 //! - process limits: [`open_files_limit`] (`ulimit -n`; `None` where none);
+//! - process control: [`catch_hangup`]/[`take_hangup`] (SIGHUP as a flag;
+//!   "not available on this OS" on Windows), [`shell_command`] (`/bin/sh -c`,
+//!   `cmd /C`) for hooks;
 //! - interfaces: [`interfaces`] (flags, addresses with prefixes, MTU via
 //!   [`if_mtu`]), [`if_index`], [`if_is_up`], [`if_name`];
 //! - host facts for `ifaces` and `doctor` (`host.rs`): [`route_to`] (the
@@ -84,11 +87,11 @@ pub use host::{firewall_dump, firewall_dumpers, route_source, Dump, RouteTo};
 pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};
 
 pub use os::{
-    enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw, if_mtu, join,
-    join_call, leave, max_memberships_v4, max_sources_v4, open_files_limit, raw_stdout, route_to,
-    set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw, share_port,
-    socket_drops, sysctl_text, sysctl_value, Waiter, BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM,
-    SOCKOPT_TABLE,
+    catch_hangup, enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw,
+    if_mtu, join, join_call, leave, max_memberships_v4, max_sources_v4, open_files_limit,
+    raw_stdout, route_to, set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw,
+    share_port, shell_command, socket_drops, sysctl_text, sysctl_value, take_hangup, Waiter,
+    BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
 };
 pub use os::{ip_conf, open_igmp_raw, open_mld_raw, open_report_tap, proc_net, recv_raw, recv_tap};
 

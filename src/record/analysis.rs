@@ -313,6 +313,9 @@ pub struct Summary<'a> {
     pub network_loss_pct: Option<f64>,
     #[serde(serialize_with = "verdict_text")]
     pub verdict: Verdict,
+    /// Groups that went silent during the run (absent when none did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub silences: Vec<super::SilenceSummary<'a>>,
 }
 
 impl<'a> Summary<'a> {
@@ -351,7 +354,15 @@ impl<'a> Summary<'a> {
             network_lost: net.map(|n| n.0),
             network_loss_pct: net.map(|n| n.1),
             verdict,
+            silences: Vec::new(),
         }
+    }
+
+    /// Adds the groups that went silent during the run.
+    pub fn with_silences(mut self, watch: &crate::analysis::SilenceWatch) -> Self {
+        let groups: Vec<&'a Group> = self.groups.iter().map(|g| g.group.0).collect();
+        self.silences = super::SilenceSummary::list(watch, &groups);
+        self
     }
 }
 
@@ -362,6 +373,7 @@ pub fn ending_name(e: &Ending) -> &'static str {
         Ending::Timeout => "timeout",
         Ending::Duration => "duration",
         Ending::Interrupted => "interrupted",
+        Ending::Asked => "asked",
     }
 }
 

@@ -12,6 +12,9 @@
 //! | `stats` | [`Stats`] | [`Stats::new`] from an interval the analyzer hands out |
 //! | `summary` | [`Summary`]; `send`'s [`SendSummary`] | [`Summary::new`], [`SendSummary::new`] |
 //! | `iface` | [`IfaceChange`] | `From<&IfaceEvent>` |
+//! | `silence` | [`SilenceRecord`] (and the summary's [`SilenceSummary`] list) | [`SilenceRecord::new`] from a [`crate::analysis::SilenceChange`] |
+//! | `group` (monitor) | [`GroupStatus`]; `monitor`'s [`MonitorSummary`] | the monitor driver |
+//! | `alarm` | [`AlarmRecord`] | [`AlarmRecord::new`] from a [`crate::analysis::alarm::AlarmChange`] |
 //! | `sockopt`, `join` | [`SockoptRow`], [`SockoptJoin`] | [`sockopt_records`] |
 //! | `query`, `report`, querier's `summary` | [`EventRecord`], [`QuerierSummary`] | `mcast querier` |
 //! | `membership` | [`MembershipRecord`] | `mcast groups` |
@@ -22,6 +25,7 @@
 //! `#[serde(tag = "type", rename = "...")]`, a constructor from the facts,
 //! and a method on [`crate::output::Render`] where formats differ.
 
+mod alarm;
 mod analysis;
 mod groups;
 mod host;
@@ -39,6 +43,7 @@ use crate::config::{Group, Iface};
 use crate::platform::Family;
 use crate::recv::IfaceEvent;
 
+pub use alarm::{AlarmRecord, GroupStatus, MonitorSummary, SilenceRecord, SilenceSummary};
 pub use analysis::{
     Analysis, Figures, GroupSummary, IntervalRecord, Latency, SharedSenderRecord, Stats,
     StreamRecord, Summary, TestRecord,
@@ -141,6 +146,13 @@ impl<'a> Start<'a> {
             command,
             detail,
         }
+    }
+
+    /// `monitor`'s: the same fields as `listen`'s.
+    pub fn monitor(groups: &'a [Group], iface: Option<&'a Iface>, rcvbuf: usize) -> Self {
+        let mut s = Self::listen(groups, iface, rcvbuf);
+        s.command = "monitor";
+        s
     }
 
     pub fn listen(groups: &'a [Group], iface: Option<&'a Iface>, rcvbuf: usize) -> Self {

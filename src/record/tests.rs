@@ -483,3 +483,68 @@ fn sockopt_outputs() {
     out.extend(sockopt_drive::sockopt_text(&sections, &ifaces));
     same!(out, "sockopt.out");
 }
+
+#[test]
+fn silence_records() {
+    use crate::analysis::SilenceChange;
+    let g = groups();
+    let changes = [
+        SilenceChange::Began {
+            group: 0,
+            last: Some(ms(1_500)),
+            silent_for: Duration::from_millis(2_600),
+            threshold: Duration::from_millis(2_500),
+            expected_interval: Some(Duration::from_millis(500)),
+            query_seen: None,
+        },
+        SilenceChange::Began {
+            group: 1,
+            last: Some(ms(100)),
+            silent_for: Duration::from_secs(5),
+            threshold: Duration::from_secs(5),
+            expected_interval: None,
+            query_seen: Some(false),
+        },
+        SilenceChange::Began {
+            group: 2,
+            last: None,
+            silent_for: Duration::from_secs(3),
+            threshold: Duration::from_secs(1),
+            expected_interval: None,
+            query_seen: Some(true),
+        },
+        SilenceChange::Ended {
+            group: 0,
+            lasted: Duration::from_millis(61_250),
+        },
+    ];
+    let mut out = Vec::new();
+    for format in [ListenFormat::Json, ListenFormat::Text, ListenFormat::None] {
+        out.extend(drive::silence(format, &g, &changes, ms(4_100)));
+    }
+    same!(out, "silence.out");
+}
+
+#[test]
+fn alarm_records() {
+    use crate::analysis::alarm::{AlarmChange, Reason};
+    let g = groups();
+    let change = |group, reason, raised, value, threshold, unit| AlarmChange {
+        group,
+        reason,
+        raised,
+        value,
+        threshold,
+        unit,
+    };
+    let changes = [
+        change(0, Reason::Silent, true, Some(2.6), Some(2.5), "s"),
+        change(1, Reason::Silent, true, None, Some(1.0), "s"),
+        change(0, Reason::Silent, false, Some(0.0), Some(2.5), "s"),
+        change(2, Reason::Silent, true, Some(3.0), Some(3.0), "intervals"),
+        change(1, Reason::MinRate, true, Some(12.5), Some(50.0), "pps"),
+        change(1, Reason::MaxLoss, false, Some(0.25), Some(1.0), "percent"),
+    ];
+    let labels = [Some("News \"HD\""), None, Some("x\u{1b}[2J")];
+    same!(drive::alarms(&g, &labels, &changes, ms(4_100)), "alarm.out");
+}

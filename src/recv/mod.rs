@@ -83,6 +83,11 @@ pub trait Sink {
     fn tick(&mut self, _now: Instant) -> io::Result<()> {
         Ok(())
     }
+    /// Asked at every turn of the loop: end it now ([`Ending::Asked`]),
+    /// e.g. to change the groups (`monitor` rereading its file).
+    fn wants_end(&mut self) -> bool {
+        false
+    }
     /// The joined interface went down, came back, or was replaced.
     fn iface_event(&mut self, _event: &IfaceEvent) -> io::Result<()> {
         Ok(())
@@ -103,6 +108,8 @@ pub enum Ending {
     Duration,
     /// Ctrl-C or SIGTERM.
     Interrupted,
+    /// The sink asked ([`Sink::wants_end`]).
+    Asked,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -183,6 +190,9 @@ pub fn run(
         }
         if signals::stop_requested() {
             break Ending::Interrupted;
+        }
+        if sink.wants_end() {
+            break Ending::Asked;
         }
         if duration_at.is_some_and(|t| now >= t) {
             break Ending::Duration;

@@ -252,6 +252,20 @@ impl Receiver {
         self.all_joined
     }
 
+    /// For each configured group, the index of the socket that joined it
+    /// (kernel drop counters are per socket).
+    pub fn socket_of_groups(&self) -> Vec<usize> {
+        let mut of = vec![0; self.groups.len()];
+        for (i, s) in self.socks.iter().enumerate() {
+            for &m in &s.members {
+                if let Some(o) = of.get_mut(m) {
+                    *o = i;
+                }
+            }
+        }
+        of
+    }
+
     pub fn socket_count(&self) -> usize {
         self.socks.len()
     }

@@ -7,9 +7,9 @@ mod raw;
 mod route;
 
 pub use super::unix::{
-    encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave,
-    open_files_limit, raw_stdout, recv_into, send_from, setsockopt_raw, RecvState, SendState,
-    Waiter, IFACE_INDEX_V4_FORM,
+    catch_hangup, encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave,
+    open_files_limit, raw_stdout, recv_into, send_from, setsockopt_raw, shell_command, take_hangup,
+    RecvState, SendState, Waiter, IFACE_INDEX_V4_FORM,
 };
 pub use options::SOCKOPT_TABLE;
 pub use raw::{open_igmp_raw, open_mld_raw, open_report_tap, recv_raw, recv_tap};

@@ -236,3 +236,42 @@ pub fn raw_stdout() -> io::Result<std::fs::File> {
         io::stdout().as_fd().try_clone_to_owned()?,
     ))
 }
+
+/// Set by SIGHUP, taken by [`take_hangup`].
+static HANGUP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_hangup(_: libc::c_int) {
+    HANGUP.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// From now on SIGHUP sets a flag ([`take_hangup`]) instead of ending the
+/// process (the usual "reread your configuration" signal of daemons).
+pub fn catch_hangup() -> io::Result<()> {
+    // SAFETY: a zeroed sigaction is a valid "no flags, empty mask" value
+    // on every Unix; the handler only stores to an atomic, which is
+    // async-signal-safe.
+    let rc = unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_hangup as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        action.sa_flags = libc::SA_RESTART;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGHUP, &action, std::ptr::null_mut())
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Whether SIGHUP arrived since the last call.
+pub fn take_hangup() -> bool {
+    HANGUP.swap(false, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `line` run by the system shell (`/bin/sh -c`).
+pub fn shell_command(line: &str) -> std::process::Command {
+    let mut c = std::process::Command::new("/bin/sh");
+    c.arg("-c").arg(line);
+    c
+}

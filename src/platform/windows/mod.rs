@@ -632,6 +632,7 @@ pub fn proc_net(name: &str) -> io::Result<String> {
 pub fn ip_conf(_family: super::Family, _iface: &str, _key: &str) -> Option<i32> {
     None
 }
+
 /// `None`: mcast reads interface MTUs on Linux only.
 pub fn if_mtu(_name: &str) -> Option<u32> {
     None
@@ -649,4 +650,26 @@ pub fn sysctl_text(_path: &[&str]) -> io::Result<String> {
 /// interface is found from it by the caller.
 pub fn route_to(dest: std::net::IpAddr) -> io::Result<super::RouteTo> {
     super::host::route_by_connect(dest)
+}
+
+/// Windows has no SIGHUP: `monitor --groups-file` cannot be told to
+/// reread its file.
+pub fn catch_hangup() -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "SIGHUP (reread the groups file) is not available on this OS",
+    ))
+}
+
+pub fn take_hangup() -> bool {
+    false
+}
+
+/// `line` run by the system shell (`cmd /C`), passed through unquoted as
+/// cmd expects.
+pub fn shell_command(line: &str) -> std::process::Command {
+    use std::os::windows::process::CommandExt;
+    let mut c = std::process::Command::new("cmd");
+    c.arg("/C").raw_arg(line);
+    c
 }

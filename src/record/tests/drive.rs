@@ -133,3 +133,38 @@ pub fn live_table(groups: &[Group], a: &Analyzer, rates: &[f64]) -> Vec<u8> {
     }
     out
 }
+
+/// `silence` records as `listen` renders them in `format`: stdout, then
+/// what went to stderr.
+pub fn silence(
+    format: ListenFormat,
+    groups: &[Group],
+    changes: &[crate::analysis::SilenceChange],
+    now: Duration,
+) -> Vec<u8> {
+    let (mut out, mut log) = (Vec::new(), Vec::new());
+    let render = output::renderer::<Vec<u8>>(format);
+    for c in changes {
+        let rec = crate::record::SilenceRecord::new(c, groups, now).unwrap();
+        render.silence(&mut out, &mut log, &rec).unwrap();
+    }
+    out.extend_from_slice(b"-- stderr --\n");
+    out.extend(log);
+    out
+}
+
+/// `monitor`'s alarm records: JSON, then the stderr line, per change.
+pub fn alarms(
+    groups: &[Group],
+    labels: &[Option<&str>],
+    changes: &[crate::analysis::alarm::AlarmChange],
+    now: Duration,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    for c in changes {
+        let rec = crate::record::AlarmRecord::new(c, &groups[c.group], labels[c.group], now);
+        write_record(&mut out, &rec).unwrap();
+        writeln!(out, "{}", phrases::alarm(&rec)).unwrap();
+    }
+    out
+}

@@ -1,0 +1,119 @@
+//! `--metrics ADDR:PORT`: counters for Prometheus at `/metrics`.
+//!
+//! The receive loop never waits for a scrape: once per interval it builds
+//! a [`Snapshot`] of its counters and [`Published::publish`]es it (one
+//! pointer swap under a lock held for nothing else); the HTTP server runs
+//! on its own thread ([`MetricsServer`]) and encodes the latest snapshot
+//! with the `prometheus-client` crate ([`encode`]). Counters are therefore
+//! up to one interval old; `mcast_last_packet_age_seconds` is computed at
+//! scrape time from the last packet's time, so it keeps growing while a
+//! group is silent.
+//!
+//! Cardinality is bounded: one series set per configured group, and per
+//! group at most the analyser's cap of sources (`--max-sources`), packets
+//! of further sources counted in `mcast_sources_overflow_packets_total`.
+
+mod build;
+mod encode;
+mod server;
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use build::{group_sums, Facts, GroupSums, Pacer};
+pub use encode::{encode, encode_into};
+pub use server::MetricsServer;
+
+/// What one scrape shows.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// The joined interface's name, for the `iface` label ("" when the
+    /// kernel's routes chose it).
+    pub iface: String,
+    pub groups: Vec<GroupMetrics>,
+    /// Summed over the sockets; `None` where the OS keeps no such counter.
+    pub kernel_drops: Option<u64>,
+}
+
+/// One configured group.
+#[derive(Debug, Clone, Default)]
+pub struct GroupMetrics {
+    pub group: String,
+    pub port: u16,
+    /// From the groups file; "" without one.
+    pub label: String,
+    /// When the latest packet arrived (Unix-epoch time).
+    pub last_packet: Option<Duration>,
+    pub join_latency: Option<Duration>,
+    pub silent: bool,
+    pub alarm_active: bool,
+    /// Packets of sources beyond the per-group cap.
+    pub overflow_packets: u64,
+    pub sources: Vec<SourceMetrics>,
+}
+
+/// One source of a group (test streams from one address summed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceMetrics {
+    pub source: Option<IpAddr>,
+    pub packets: u64,
+    pub bytes: u64,
+    pub lost: u64,
+    pub duplicates: u64,
+    pub reordered: u64,
+}
+
+/// The latest snapshot, shared between the receive loop and the server.
+#[derive(Debug, Default)]
+pub struct Published(Mutex<Arc<Snapshot>>);
+
+impl Published {
+    pub fn publish(&self, snapshot: Snapshot) {
+        let fresh = Arc::new(snapshot);
+        // A poisoned lock only means a scrape panicked mid-read; the
+        // pointer inside is still whole.
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = fresh;
+    }
+
+    pub fn latest(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// `--metrics` of `listen` and `join`: the server (when asked for), its
+/// snapshot, and when to publish the next one.
+pub struct Endpoint {
+    pub server: MetricsServer,
+    pub published: Arc<Published>,
+    pub pacer: Pacer,
+}
+
+impl Endpoint {
+    /// Starts serving at `addr`, if given: before any group is joined, so
+    /// a port in use fails first.
+    pub fn start(addr: Option<std::net::SocketAddr>) -> anyhow::Result<Option<Self>> {
+        let Some(addr) = addr else {
+            return Ok(None);
+        };
+        let published = Arc::new(Published::default());
+        let server = MetricsServer::start(addr, Arc::clone(&published))?;
+        Ok(Some(Self {
+            server,
+            published,
+            pacer: Pacer::new(Duration::from_secs(1)),
+        }))
+    }
+
+    /// Publishes what `make` builds, at most once a second.
+    pub fn publish_due(&mut self, now: std::time::Instant, make: impl FnOnce() -> Snapshot) {
+        if self.pacer.due(now) {
+            self.published.publish(make());
+        }
+    }
+
+    /// `metrics at http://127.0.0.1:9100/metrics`.
+    pub fn describe(&self) -> String {
+        format!("metrics at http://{}/metrics", self.server.addr())
+    }
+}

@@ -1,0 +1,99 @@
+//! `monitor`'s live table on a terminal: worst groups first, as many as
+//! fit, and a line saying how many more are fine.
+
+use std::fmt::Write as _;
+
+/// One group's row.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub name: String,
+    pub label: String,
+    pub packets: u64,
+    pub rate_pps: f64,
+    pub loss_pct: Option<f64>,
+    pub last_age_s: Option<f64>,
+    pub silent: bool,
+    /// Active alarm reasons.
+    pub alarms: Vec<&'static str>,
+}
+
+impl Row {
+    /// Higher is worse: alarms, then silence, then loss, then quiet time.
+    fn badness(&self) -> (usize, bool, u64, u64) {
+        (
+            self.alarms.len(),
+            self.silent,
+            (self.loss_pct.unwrap_or(0.0) * 1000.0) as u64,
+            (self.last_age_s.unwrap_or(f64::MAX / 2.0) * 1000.0) as u64,
+        )
+    }
+}
+
+/// The table, `max_rows` groups at most, worst first.
+pub fn lines(mut rows: Vec<Row>, max_rows: usize) -> Vec<String> {
+    rows.sort_by_key(|r| std::cmp::Reverse(r.badness()));
+    let alarmed = rows.iter().filter(|r| !r.alarms.is_empty()).count();
+    let mut out = vec![format!("{} groups, {} with alarms", rows.len(), alarmed)];
+    out.push(format!(
+        "{:<30} {:<16} {:>10} {:>9} {:>7} {:>8}  STATE",
+        "GROUP", "LABEL", "PACKETS", "RATE/s", "LOSS", "LAST"
+    ));
+    let shown = rows.len().min(max_rows);
+    for r in &rows[..shown] {
+        let mut line = String::new();
+        let loss = r
+            .loss_pct
+            .map_or_else(|| "-".into(), |l| format!("{l:.1}%"));
+        let age = r
+            .last_age_s
+            .map_or_else(|| "never".into(), |a| format!("{a:.1}s"));
+        let state = if r.alarms.is_empty() {
+            "ok".to_string()
+        } else {
+            r.alarms.join(",")
+        };
+        let label: String = r.label.chars().take(16).collect();
+        let _ = write!(
+            line,
+            "{:<30} {:<16} {:>10} {:>9.1} {:>7} {:>8}  {}",
+            r.name, label, r.packets, r.rate_pps, loss, age, state
+        );
+        out.push(line);
+    }
+    if rows.len() > shown {
+        out.push(format!("... and {} more groups", rows.len() - shown));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, alarms: Vec<&'static str>, loss: Option<f64>) -> Row {
+        Row {
+            name: name.into(),
+            label: String::new(),
+            packets: 1,
+            rate_pps: 1.0,
+            loss_pct: loss,
+            last_age_s: Some(0.1),
+            silent: alarms.contains(&"silent"),
+            alarms,
+        }
+    }
+
+    #[test]
+    fn worst_first_and_cut() {
+        let rows = vec![
+            row("ok", vec![], None),
+            row("lossy", vec![], Some(3.0)),
+            row("dead", vec!["silent"], None),
+        ];
+        let l = lines(rows, 2);
+        assert_eq!(l[0], "3 groups, 1 with alarms");
+        assert!(l[2].starts_with("dead "), "{l:?}");
+        assert!(l[3].starts_with("lossy "), "{l:?}");
+        assert_eq!(l[4], "... and 1 more groups");
+    }
+}
