@@ -21,6 +21,7 @@ pub mod escape;
 pub mod exit;
 pub mod generate;
 pub mod logging;
+pub mod media;
 pub mod output;
 pub mod platform;
 pub mod record;
