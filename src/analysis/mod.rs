@@ -18,6 +18,7 @@
 
 pub mod groups;
 pub mod histogram;
+pub mod media;
 pub mod seq;
 pub mod verdict;
 
