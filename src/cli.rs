@@ -138,6 +138,25 @@ pub struct ReceiveArgs {
     /// queued in the socket counts as latency). For capacity tests
     #[arg(long)]
     pub lean: bool,
+
+    #[command(flatten)]
+    pub media: MediaArgs,
+}
+
+/// How streams other than mcast's test packets are analysed.
+#[derive(Debug, Args)]
+pub struct MediaArgs {
+    /// Take every datagram with an RTP version 2 header as RTP at once (default: after 3 consistent packets)
+    #[arg(long, conflicts_with = "no_rtp")]
+    pub rtp: bool,
+
+    /// Never analyse RTP (MPEG-TS straight over UDP is still recognised)
+    #[arg(long)]
+    pub no_rtp: bool,
+
+    /// RTP clock rate in Hz for jitter (default: from the payload type, or the SDP with sap --join)
+    #[arg(long, value_name = "HZ")]
+    pub rtp_clock: Option<u64>,
 }
 
 #[derive(Debug, Args)]

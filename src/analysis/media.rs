@@ -584,7 +584,10 @@ impl TsStats {
             self.tei += u64::from(t.tei);
             self.malformed += u64::from(t.malformed);
             if t.pid == 0 {
-                if self.last_pat.is_some_and(|l| time.saturating_sub(l) > PAT_INTERVAL) {
+                if self
+                    .last_pat
+                    .is_some_and(|l| time.saturating_sub(l) > PAT_INTERVAL)
+                {
                     self.pat_errors += 1;
                 }
                 self.last_pat = Some(time);

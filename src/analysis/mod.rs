@@ -177,6 +177,8 @@ pub struct Stream {
     pub last_time: Duration,
     /// Boxed so foreign streams stay small.
     pub test: Option<Box<TestStats>>,
+    /// RTP and MPEG-TS recognition and figures; foreign streams only.
+    pub media: Option<Box<media::MediaStats>>,
     /// Counts at the previous stats record, for the interval figures.
     mark_received: u64,
     mark_lost: u64,
@@ -193,12 +195,14 @@ impl Stream {
             first_time: p.time,
             last_time: p.time,
             test: matches!(key.origin, Origin::Sender(..)).then(|| Box::new(TestStats::new())),
+            media: matches!(key.origin, Origin::Source(..))
+                .then(|| Box::new(media::MediaStats::new())),
             mark_received: 0,
             mark_lost: 0,
         }
     }
 
-    fn record(&mut self, p: &Packet<'_>) {
+    fn record(&mut self, p: &Packet<'_>, opts: &media::MediaOptions, clock: Option<u32>) {
         self.received += 1;
         self.bytes += p.payload.len() as u64;
         self.source = p.source;
@@ -209,7 +213,24 @@ impl Stream {
         self.last_time = self.last_time.max(p.time);
         if let (Some(t), Some(h)) = (self.test.as_deref_mut(), p.test.as_ref()) {
             t.record(p, h);
+        } else if let Some(m) = self.media.as_deref_mut() {
+            m.record(p.payload, p.time, opts, clock);
         }
+    }
+
+    /// The RTP figures, once the stream is known to be RTP.
+    pub fn rtp(&self) -> Option<&media::RtpStats> {
+        self.media.as_deref().and_then(media::MediaStats::rtp)
+    }
+
+    /// The transport stream figures, once the stream is known to carry one.
+    pub fn ts(&self) -> Option<&media::TsStats> {
+        self.media.as_deref().and_then(media::MediaStats::ts)
+    }
+
+    /// `rtp`, `mpegts` or `rtp/mpegts` when recognised.
+    pub fn format(&self) -> Option<&'static str> {
+        self.media.as_deref().and_then(media::MediaStats::format)
     }
 
     pub fn sender(&self) -> Option<u64> {
@@ -237,8 +258,13 @@ impl Stream {
         (secs > 0.0).then(|| self.bytes as f64 * 8.0 / secs)
     }
 
+    /// Test packets lost, or RTP packets lost for an RTP stream.
     pub fn lost(&self) -> u64 {
-        self.test.as_ref().map_or(0, |t| t.seq.lost())
+        match (&self.test, self.rtp()) {
+            (Some(t), _) => t.seq.lost(),
+            (None, Some(r)) => r.figures().lost,
+            (None, None) => 0,
+        }
     }
 
     /// `None` for foreign streams.
@@ -303,6 +329,30 @@ pub struct Totals {
     /// Packets of streams beyond the cap: counted, not analysed.
     pub overflow_packets: u64,
     pub overflow_bytes: u64,
+    pub media: MediaTotals,
+}
+
+/// RTP and MPEG-TS figures summed over the streams recognised as such.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MediaTotals {
+    pub rtp_streams: usize,
+    pub rtp: media::SeqFigures,
+    pub ts_streams: usize,
+    pub ts_packets: u64,
+    pub ts_cc_errors: u64,
+    pub ts_tei: u64,
+    pub ts_sync_errors: u64,
+}
+
+impl MediaTotals {
+    pub fn any(&self) -> bool {
+        self.rtp_streams > 0 || self.ts_streams > 0
+    }
+
+    /// `None` without RTP streams.
+    pub fn rtp_loss_pct(&self) -> Option<f64> {
+        (self.rtp.expected > 0).then(|| pct(self.rtp.lost, self.rtp.expected))
+    }
 }
 
 impl Totals {
@@ -326,6 +376,9 @@ pub struct Analyzer {
     overflow_bytes: u64,
     /// When the previous stats record was made (or the analyzer created).
     mark: Instant,
+    media: media::MediaOptions,
+    /// Per configured group, an RTP clock rate an SDP announced.
+    clocks: Vec<Option<u32>>,
 }
 
 impl Analyzer {
@@ -347,6 +400,21 @@ impl Analyzer {
             overflow_packets: 0,
             overflow_bytes: 0,
             mark: Instant::now(),
+            media: media::MediaOptions::default(),
+            clocks: vec![None; groups.len()],
+        }
+    }
+
+    /// How foreign streams are analysed (`--rtp`, `--no-rtp`, `--rtp-clock`).
+    pub fn set_media(&mut self, opts: media::MediaOptions) {
+        self.media = opts;
+    }
+
+    /// The RTP clock rate of the stream on configured group `group`, as
+    /// an SDP announced it.
+    pub fn set_clock(&mut self, group: usize, hz: u32) {
+        if let Some(c) = self.clocks.get_mut(group) {
+            *c = Some(hz);
         }
     }
 
@@ -362,7 +430,10 @@ impl Analyzer {
         tally.last_ttl = p.ttl;
 
         match self.find_or_add(p) {
-            Some(i) => self.streams[i].record(p),
+            Some(i) => {
+                let clock = p.group.and_then(|g| self.clocks.get(g).copied().flatten());
+                self.streams[i].record(p, &self.media, clock)
+            }
             None => {
                 self.overflow_packets += 1;
                 self.overflow_bytes += p.payload.len() as u64;
@@ -447,6 +518,23 @@ impl Analyzer {
                 None => {
                     t.foreign_streams += 1;
                     t.foreign_packets += s.received;
+                    let m = &mut t.media;
+                    if let Some(r) = s.rtp() {
+                        m.rtp_streams += 1;
+                        let f = r.figures();
+                        m.rtp.expected += f.expected;
+                        m.rtp.lost += f.lost;
+                        m.rtp.duplicates += f.duplicates;
+                        m.rtp.reordered += f.reordered;
+                        m.rtp.late += f.late;
+                    }
+                    if let Some(x) = s.ts() {
+                        m.ts_streams += 1;
+                        m.ts_packets += x.packets;
+                        m.ts_cc_errors += x.cc_errors;
+                        m.ts_tei += x.tei;
+                        m.ts_sync_errors += x.sync_errors + x.sync_byte_errors;
+                    }
                 }
             }
         }
@@ -530,7 +618,8 @@ impl Analyzer {
                 let change = StreamInterval {
                     received: s.received - s.mark_received,
                     // Loss can shrink when late packets fill gaps: floor at 0.
-                    lost: s.test.is_some().then(|| lost.saturating_sub(s.mark_lost)),
+                    lost: (s.test.is_some() || s.rtp().is_some())
+                        .then(|| lost.saturating_sub(s.mark_lost)),
                 };
                 s.mark_received = s.received;
                 s.mark_lost = lost;
@@ -568,7 +657,7 @@ impl Interval {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StreamInterval {
     pub received: u64,
-    /// New sequence gaps; `None` for foreign streams.
+    /// New sequence gaps; `None` for foreign streams other than RTP.
     pub lost: Option<u64>,
 }
 

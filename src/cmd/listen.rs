@@ -113,7 +113,7 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
             groups: recv_cfg.groups.clone(),
             names: IfNames::new(&recv_cfg.ifaces),
         },
-        diag: Diagnostics::new(&rx),
+        diag: Diagnostics::new(&rx).with_media(recv_cfg.media),
         quiet: ui.quiet,
     };
     let start = Start::listen(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf());

@@ -65,7 +65,8 @@ impl RtpHeader {
     }
 
     pub fn payload<'a>(&self, data: &'a [u8]) -> &'a [u8] {
-        data.get(self.payload_start..self.payload_end).unwrap_or(&[])
+        data.get(self.payload_start..self.payload_end)
+            .unwrap_or(&[])
     }
 }
 

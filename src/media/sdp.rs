@@ -132,7 +132,8 @@ impl Sdp {
             sdp.notes.push("no o= (origin) line".to_string());
         }
         if sdp.media.is_empty() {
-            sdp.notes.push("no m= (media) line: nothing to receive".to_string());
+            sdp.notes
+                .push("no m= (media) line: nothing to receive".to_string());
         }
         sdp
     }
@@ -204,7 +205,10 @@ impl Sdp {
                 // Exclude filters name sources to avoid: nothing to join.
                 return f.first() == Some(&"excl");
             };
-            let Ok(srcs) = srcs.iter().map(|s| s.parse()).collect::<Result<Vec<IpAddr>, _>>()
+            let Ok(srcs) = srcs
+                .iter()
+                .map(|s| s.parse())
+                .collect::<Result<Vec<IpAddr>, _>>()
             else {
                 return false;
             };
@@ -320,7 +324,10 @@ mod tests {
         let a = s.announced();
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].group, IpAddr::from([239, 7, 7, 7]));
-        assert_eq!((a[0].port, a[0].ttl, a[0].payload_type), (5004, Some(1), Some(33)));
+        assert_eq!(
+            (a[0].port, a[0].ttl, a[0].payload_type),
+            (5004, Some(1), Some(33))
+        );
         assert_eq!(a[0].clock_rate, Some(90_000));
         assert_eq!(a[0].encoding.as_deref(), Some("MP2T"));
     }
@@ -345,16 +352,27 @@ mod tests {
 
     #[test]
     fn malformed_sdp_gives_notes_not_a_crash() {
-        let s = Sdp::parse(b"v=0\nnonsense\nc=IN IP4 300.1.1.1/5\nm=video x RTP/AVP\na=rtpmap:96\n");
-        assert!(s.notes.iter().any(|n| n.contains("line 2")), "{:?}", s.notes);
-        assert!(s.notes.iter().any(|n| n.contains("line 3")), "{:?}", s.notes);
+        let s =
+            Sdp::parse(b"v=0\nnonsense\nc=IN IP4 300.1.1.1/5\nm=video x RTP/AVP\na=rtpmap:96\n");
+        assert!(
+            s.notes.iter().any(|n| n.contains("line 2")),
+            "{:?}",
+            s.notes
+        );
+        assert!(
+            s.notes.iter().any(|n| n.contains("line 3")),
+            "{:?}",
+            s.notes
+        );
         assert!(s.notes.iter().any(|n| n.contains("no o=")), "{:?}", s.notes);
         assert!(s.notes.iter().any(|n| n.contains("no m=")), "{:?}", s.notes);
         assert!(s.announced().is_empty());
         let s = Sdp::parse(&[0xff, 0xfe, 0]);
         assert_eq!(s.notes, ["SDP is not UTF-8 text"]);
         // A unicast connection is nothing to join.
-        let s = Sdp::parse(b"v=0\no=- 1 1 IN IP4 192.0.2.1\ns=x\nc=IN IP4 192.0.2.9\nm=audio 5004 RTP/AVP 0\n");
+        let s = Sdp::parse(
+            b"v=0\no=- 1 1 IN IP4 192.0.2.1\ns=x\nc=IN IP4 192.0.2.9\nm=audio 5004 RTP/AVP 0\n",
+        );
         assert!(s.notes.is_empty(), "{:?}", s.notes);
         assert!(s.announced().is_empty());
         // IPv4 multicast without TTL is malformed (RFC 4566 5.7).

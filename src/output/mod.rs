@@ -7,6 +7,7 @@
 
 pub mod hex;
 pub mod json;
+pub mod media_report;
 pub mod phrases;
 pub mod report;
 pub mod text;

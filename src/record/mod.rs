@@ -19,6 +19,7 @@
 //! and a method on [`crate::output::Render`] where formats differ.
 
 mod analysis;
+mod media;
 mod sockopt;
 mod time;
 
@@ -36,6 +37,7 @@ pub use analysis::{
     Analysis, Figures, GroupSummary, IntervalRecord, Latency, SharedSenderRecord, Stats,
     StreamRecord, Summary, TestRecord,
 };
+pub use media::{MediaTotalsRecord, PidRecord, RtpRecord, TsRecord};
 pub use sockopt::{sockopt_records, SockoptJoin, SockoptLine, SockoptRow};
 pub use time::Stamp;
 

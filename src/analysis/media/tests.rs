@@ -23,7 +23,12 @@ fn feed(m: &mut MediaStats, opts: &MediaOptions, packets: &[(Vec<u8>, u64)]) {
 /// Audio at 8 kHz, 20 ms per packet, sent and received in time.
 fn audio(seqs: impl IntoIterator<Item = u16>, ssrc: u32) -> Vec<(Vec<u8>, u64)> {
     seqs.into_iter()
-        .map(|s| (rtp(s, u32::from(s).wrapping_mul(160), ssrc, 0, &[0; 160]), u64::from(s) * 20))
+        .map(|s| {
+            (
+                rtp(s, u32::from(s).wrapping_mul(160), ssrc, 0, &[0; 160]),
+                u64::from(s) * 20,
+            )
+        })
         .collect()
 }
 
@@ -56,7 +61,10 @@ fn sequence_wrap_is_not_loss() {
         .collect();
     feed(&mut m, &opts, &pkts);
     let f = m.rtp().unwrap().figures();
-    assert_eq!((f.expected, f.lost, f.duplicates, f.reordered), (12, 0, 0, 0));
+    assert_eq!(
+        (f.expected, f.lost, f.duplicates, f.reordered),
+        (12, 0, 0, 0)
+    );
 }
 
 #[test]
@@ -65,7 +73,10 @@ fn duplicates_and_reordering() {
     let mut m = MediaStats::new();
     feed(&mut m, &opts, &audio([0, 1, 2, 4, 3, 5, 5, 6], 1));
     let f = m.rtp().unwrap().figures();
-    assert_eq!((f.expected, f.lost, f.duplicates, f.reordered), (7, 0, 1, 1));
+    assert_eq!(
+        (f.expected, f.lost, f.duplicates, f.reordered),
+        (7, 0, 1, 1)
+    );
 }
 
 #[test]
@@ -146,7 +157,12 @@ fn rtp_clock_option_and_sdp_clock() {
     assert_eq!(m.rtp().unwrap().clock_source, Some("option"));
     let mut m = MediaStats::new();
     for s in 0..4u16 {
-        m.record(&rtp(s, 0, 1, 96, &[]), ms(u64::from(s)), &MediaOptions::default(), Some(90_000));
+        m.record(
+            &rtp(s, 0, 1, 96, &[]),
+            ms(u64::from(s)),
+            &MediaOptions::default(),
+            Some(90_000),
+        );
     }
     assert_eq!(m.rtp().unwrap().clock, Some(90_000));
     assert_eq!(m.rtp().unwrap().clock_source, Some("sdp"));
@@ -158,7 +174,12 @@ fn jitter_follows_rfc3550() {
     let mut m = MediaStats::new();
     // Every other packet 10 ms late: |D| = 80 units at 8 kHz, each time.
     let pkts: Vec<_> = (0u16..200)
-        .map(|s| (rtp(s, u32::from(s) * 160, 1, 0, &[]), u64::from(s) * 20 + u64::from(s % 2) * 10))
+        .map(|s| {
+            (
+                rtp(s, u32::from(s) * 160, 1, 0, &[]),
+                u64::from(s) * 20 + u64::from(s % 2) * 10,
+            )
+        })
         .collect();
     feed(&mut m, &opts, &pkts);
     let j = m.rtp().unwrap().jitter_ms().unwrap();
@@ -176,10 +197,20 @@ fn ts_dgram(pkts: &[(u16, u8)]) -> Vec<u8> {
 fn ts_over_udp_continuity() {
     let opts = MediaOptions::default();
     let mut m = MediaStats::new();
-    m.record(&ts_dgram(&[(0, 0), (0x100, 14), (0x100, 15)]), ms(0), &opts, None);
+    m.record(
+        &ts_dgram(&[(0, 0), (0x100, 14), (0x100, 15)]),
+        ms(0),
+        &opts,
+        None,
+    );
     assert_eq!(m.format(), None);
     // Wrap 15 → 0, then a duplicate (allowed once), then a gap.
-    m.record(&ts_dgram(&[(0x100, 0), (0x100, 0), (0x100, 3)]), ms(1), &opts, None);
+    m.record(
+        &ts_dgram(&[(0x100, 0), (0x100, 0), (0x100, 3)]),
+        ms(1),
+        &opts,
+        None,
+    );
     assert_eq!(m.format(), Some("mpegts"));
     let t = m.ts().unwrap();
     assert_eq!(t.packets, 6);
@@ -216,7 +247,10 @@ fn ts_adaptation_only_and_discontinuity() {
     let t = m.ts().unwrap();
     assert_eq!(t.cc_errors, 1);
     let p = t.pids.iter().find(|p| p.pid == 0x30).unwrap();
-    assert_eq!((p.discontinuities, p.pcrs, p.pcr_discontinuity_errors), (1, 2, 0));
+    assert_eq!(
+        (p.discontinuities, p.pcrs, p.pcr_discontinuity_errors),
+        (1, 2, 0)
+    );
 }
 
 #[test]
@@ -236,7 +270,11 @@ fn ts_pcr_interval_jitter_and_repetition() {
     assert_eq!(p.pcr_intervals, 4);
     assert_eq!(p.pcr_interval_max, Duration::from_millis(20));
     assert_eq!(p.pcr_repetition_errors, 0);
-    assert!((p.pcr_jitter_max - 0.040).abs() < 1e-6, "{}", p.pcr_jitter_max);
+    assert!(
+        (p.pcr_jitter_max - 0.040).abs() < 1e-6,
+        "{}",
+        p.pcr_jitter_max
+    );
     // A 50 ms gap between PCRs breaks the 40 ms rule; 200 ms is a jump.
     let mut m = MediaStats::new();
     for (i, pcr_ms) in [0u64, 50, 250].iter().enumerate() {
@@ -244,7 +282,10 @@ fn ts_pcr_interval_jitter_and_repetition() {
         m.record(&d, ms(*pcr_ms), &opts, None);
     }
     let p = &m.ts().unwrap().pids[0];
-    assert_eq!((p.pcr_repetition_errors, p.pcr_discontinuity_errors), (1, 1));
+    assert_eq!(
+        (p.pcr_repetition_errors, p.pcr_discontinuity_errors),
+        (1, 1)
+    );
 }
 
 #[test]
@@ -253,7 +294,12 @@ fn ts_over_rtp_and_sync_loss() {
     let mut m = MediaStats::new();
     for s in 0u16..4 {
         let payload = ts_dgram(&[(0x100, (s * 2) as u8 & 15), (0x100, (s * 2 + 1) as u8 & 15)]);
-        m.record(&rtp(s, u32::from(s) * 3000, 5, 33, &payload), ms(u64::from(s)), &opts, None);
+        m.record(
+            &rtp(s, u32::from(s) * 3000, 5, 33, &payload),
+            ms(u64::from(s)),
+            &opts,
+            None,
+        );
     }
     assert_eq!(m.format(), Some("rtp/mpegts"));
     assert_eq!(m.ts().unwrap().packets, 8);
