@@ -82,6 +82,12 @@ pub enum Command {
     /// Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?
     Selftest(SelftestArgs),
 
+    /// List the sessions announced with SAP/SDP (224.2.127.254:9875 ...); --join receives them
+    #[command(after_help = "Examples:\n  mcast sap -i eth0\n  \
+                            mcast sap -i eth0 -t 30s --json\n  \
+                            mcast sap -i eth0 -t 1m --join   # receive and analyse every announced stream")]
+    Sap(SapArgs),
+
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to generate completions for
@@ -249,6 +255,28 @@ pub struct SendArgs {
     /// Print the start and summary as JSON Lines on stdout
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SapArgs {
+    /// Interface by name, index or address; IPv6 SAP groups are joined only with one
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// Stop after this long (5s, 1m); exit 1 if no session was announced by then [default: until Ctrl-C]
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// JSON Lines on stdout: a "sap" record per event, a summary at the end
+    #[arg(long)]
+    pub json: bool,
+
+    /// Join every announced stream and analyse it (RTP, MPEG-TS) until the end
+    #[arg(long)]
+    pub join: bool,
+
+    #[command(flatten)]
+    pub media: MediaArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

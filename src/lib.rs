@@ -26,6 +26,7 @@ pub mod output;
 pub mod platform;
 pub mod record;
 pub mod recv;
+pub mod sap;
 pub mod send;
 pub mod signals;
 pub mod sockopt;
@@ -45,6 +46,7 @@ pub fn run(cli: cli::Cli) -> Result<Exit> {
         cli::Command::Send(args) => cmd::send::run(config::send(&args)?, ui),
         cli::Command::Sockopt(args) => cmd::sockopt::run(config::sockopt(&args)?, ui),
         cli::Command::Selftest(args) => cmd::selftest::run(config::selftest(&args)?, ui),
+        cli::Command::Sap(args) => cmd::sap::run(config::sap(&args)?, ui),
         cli::Command::Completions { shell } => {
             generate::completion_to(shell, &mut std::io::stdout())?;
             Ok(Exit::Success)

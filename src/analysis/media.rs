@@ -152,7 +152,7 @@ impl MediaStats {
             let consistent = self.rtp.as_ref().is_some_and(|r| {
                 r.ssrc == h.ssrc
                     && r.payload_type == h.payload_type
-                    && r.last_seq.map_or(false, |s| {
+                    && r.last_seq.is_some_and(|s| {
                         let d = h.seq.wrapping_sub(s);
                         d <= PROBE_SEQ_STEP || d >= u16::MAX - PROBE_SEQ_STEP
                     })

@@ -3,6 +3,7 @@
 
 pub mod join;
 pub mod listen;
+pub mod sap;
 pub mod selftest;
 pub mod send;
 pub mod sockopt;

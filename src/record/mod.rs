@@ -20,6 +20,7 @@
 
 mod analysis;
 mod media;
+mod sap;
 mod sockopt;
 mod time;
 
@@ -38,6 +39,7 @@ pub use analysis::{
     StreamRecord, Summary, TestRecord,
 };
 pub use media::{MediaTotalsRecord, PidRecord, RtpRecord, TsRecord};
+pub use sap::{Refusal, SapEvent, SapJoin, SapStream, SapSummary, SessionRecord};
 pub use sockopt::{sockopt_records, SockoptJoin, SockoptLine, SockoptRow};
 pub use time::Stamp;
 
