@@ -19,6 +19,7 @@ mod diagnostics;
 mod faults;
 mod impair_harness;
 mod lab;
+mod media;
 mod netns_harness;
 mod network;
 mod recv_faults;
