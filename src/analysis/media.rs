@@ -504,8 +504,13 @@ impl PidStats {
             return;
         };
         let step = ts::pcr_delta(p0, pcr);
-        if step > PCR_MAX_STEP || step == 0 {
+        if step > PCR_MAX_STEP {
+            // Backwards too (a step back reads as nearly a full wrap).
             self.pcr_discontinuity_errors += 1;
+            return;
+        }
+        if step == 0 {
+            // The same PCR again (a duplicated packet): no interval.
             return;
         }
         let interval = Duration::from_nanos(step * 1000 / 27);
