@@ -25,6 +25,9 @@ _mcast() {
             mcast,listen)
                 cmd="mcast__subcmd__listen"
                 ;;
+            mcast,sap)
+                cmd="mcast__subcmd__sap"
+                ;;
             mcast,selftest)
                 cmd="mcast__subcmd__selftest"
                 ;;
@@ -41,7 +44,7 @@ _mcast() {
 
     case "${cmd}" in
         mcast)
-            opts="-v -q -h -V --verbose --quiet --color --help --version join listen send sockopt selftest completions"
+            opts="-v -q -h -V --verbose --quiet --color --help --version join listen send sockopt selftest sap completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -77,7 +80,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__join)
-            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --rtp --no-rtp --rtp-clock --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -132,6 +135,10 @@ _mcast() {
                     return 0
                     ;;
                 --rcvbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtp-clock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -147,7 +154,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__listen)
-            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --format --json --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --rtp --no-rtp --rtp-clock --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,12 +212,54 @@ _mcast() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --rtp-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json raw hex none" -- "${cur}"))
                     return 0
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "text json raw hex none" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcast__subcmd__sap)
+            opts="-i -t -v -q -h -V --iface --timeout --json --join --rtp --no-rtp --rtp-clock --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --iface)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtp-clock)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
