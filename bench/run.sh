@@ -15,7 +15,7 @@
 # Knobs (environment): BENCH_REPS (5), BENCH_SEND_S (2, seconds per flat-out
 # send), BENCH_PACED_S (5), BENCH_MEM_S (8), BENCH_OUT (target/bench),
 # BENCH_NO_BUILD=1 (use target/release/mcast as it is), BENCH_NO_INSTALL=1,
-# BENCH_ONLY="listen drain" (run some parts only: send paced listen drain
+# BENCH_ONLY="listen drain" (run some parts only: send paced listen drain media
 # memory startup; the table then shows "-" and FAIL for the parts left out).
 # Raw per-run figures land in $BENCH_OUT/results.tsv, the table in
 # $BENCH_OUT/table.txt.
@@ -608,6 +608,53 @@ busy_pct() {
     busy = y[1] - x[1]; idle = y[2] - x[2]; printf "%.0f", 100 * busy / (busy + idle + 1e-9) }'
 }
 
+# ---------------------------------------------------------------------------
+# (g) RTP/MPEG-TS analysis (issue #14): a 20 Mbit/s transport stream over
+# RTP (~1,900 datagrams/s of 7 TS packets, bench/tssend.py) into
+# `listen --format none`, with the analysis (default) and without it
+# (`--no-rtp`: the stream is then only counted). CPU per datagram of the
+# two, paired per repetition as the drain figures are.
+# ---------------------------------------------------------------------------
+MEDIA_S=${BENCH_MEDIA_S:-5}
+MEDIA_PPS=1900
+G_MEDIA=239.77.7.1 P_MEDIA=5701
+
+media_once() { # MODE (analysis | off)
+  local mode=$1 st=$OUT/media.stat sent extra=()
+  [ "$mode" = off ] && extra=(--no-rtp)
+  measured "$st" "$RX_CPU" "$MCAST" listen "$G_MEDIA:$P_MEDIA" -i lo --format none -q \
+    -d "$((MEDIA_S + 1))s" "${extra[@]}" &
+  sleep 0.3
+  sent=$(on "$TX_CPU" python3 "$ROOT/bench/tssend.py" "$G_MEDIA" "$P_MEDIA" "$MEDIA_PPS" "$MEDIA_S")
+  wait
+  record media "$mode" cpu "$(cpu_per_mpkt "$st" "$sent")"
+}
+
+bench_media() {
+  if ! "$MCAST" listen --help | grep -q -- '--no-rtp'; then
+    log "   this build has no RTP analysis: skipped"
+    return
+  fi
+  local rep a b
+  for rep in $(seq "$REPS"); do
+    log "   media analysis vs --no-rtp, run $rep/$REPS"
+    media_once off
+    media_once analysis
+    a=$(awk -F'\t' '$1 == "media" && $2 == "analysis" && $3 == "cpu" {v = $4} END {print v}' "$RESULTS")
+    b=$(awk -F'\t' '$1 == "media" && $2 == "off" && $3 == "cpu" {v = $4} END {print v}' "$RESULTS")
+    record media ratio analysis/off "$(ratio "${a:-nan}" "${b:-nan}")"
+  done
+}
+
+print_media() {
+  local a b r
+  a=$(median media analysis cpu)
+  b=$(median media off cpu)
+  r=$(median media ratio analysis/off)
+  row "listen none, 20 Mbit/s RTP/TS: CPU s/Mpkt" "$(fmt "$a")" "--no-rtp" "$(fmt "$b")" \
+    "$r" "< 1.10" "$(judge "$r" "<" 1.10)"
+}
+
 # part NAME: whether BENCH_ONLY (default: everything) includes NAME.
 part() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
@@ -624,6 +671,7 @@ inside() {
   part drain && { log "== (d) drain capacity"; bench_drain; }
   part memory && { log "== (e) memory"; bench_memory; }
   part startup && { log "== (f) start-up"; bench_startup; }
+  part media && { log "== (g) RTP/MPEG-TS analysis"; bench_media; }
   busy_after=$(busy_pct)
   {
     describe_machine
@@ -633,6 +681,7 @@ inside() {
     fi
     echo
     print_table
+    part media && print_media
     echo
     echo "CPU s/Mpkt: CPU seconds (user+system of the process, all threads, from wait4) per million"
     echo "packets, i.e. microseconds per packet. Ratios are mcast / peer."

@@ -379,6 +379,8 @@ pub struct Analyzer {
     media: media::MediaOptions,
     /// Per configured group, an RTP clock rate an SDP announced.
     clocks: Vec<Option<u32>>,
+    /// The stream of the latest packet.
+    last: Option<usize>,
 }
 
 impl Analyzer {
@@ -402,7 +404,15 @@ impl Analyzer {
             mark: Instant::now(),
             media: media::MediaOptions::default(),
             clocks: vec![None; groups.len()],
+            last: None,
         }
+    }
+
+    /// Whether the latest packet's stream is known to be RTP.
+    pub fn last_is_rtp(&self) -> bool {
+        self.last
+            .and_then(|i| self.streams.get(i))
+            .is_some_and(|s| s.rtp().is_some())
     }
 
     /// How foreign streams are analysed (`--rtp`, `--no-rtp`, `--rtp-clock`).
@@ -429,7 +439,8 @@ impl Analyzer {
         tally.last_source = Some(p.source);
         tally.last_ttl = p.ttl;
 
-        match self.find_or_add(p) {
+        self.last = self.find_or_add(p);
+        match self.last {
             Some(i) => {
                 let clock = p.group.and_then(|g| self.clocks.get(g).copied().flatten());
                 self.streams[i].record(p, &self.media, clock)

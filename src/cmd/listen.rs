@@ -70,6 +70,7 @@ impl<W: Write> Write for Named<W> {
 impl<W: Write> Sink for ListenSink<W> {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()> {
         self.diag.record(p);
+        self.labels.rtp = self.diag.analyzer.last_is_rtp();
         self.render.packet(&mut self.out, p, &mut self.labels)
     }
 
@@ -110,6 +111,7 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         ),
         render: output::renderer(cfg.format),
         labels: Labels {
+            rtp: false,
             groups: recv_cfg.groups.clone(),
             names: IfNames::new(&recv_cfg.ifaces),
         },

@@ -551,3 +551,16 @@ fn media_summaries() {
     let lost: Vec<Option<u64>> = interval.streams.iter().map(|s| s.lost).collect();
     assert_eq!(lost, [Some(1), None, Some(0)]);
 }
+
+#[test]
+fn media_packets() {
+    let data = media_datagrams();
+    let packets: Vec<Packet<'_>> = data.iter().map(Datagram::packet).collect();
+    let mut out = drive::media_packets(ListenFormat::Json, &groups(), &packets);
+    out.extend(drive::media_packets(
+        ListenFormat::Text,
+        &groups(),
+        &packets,
+    ));
+    same!(out, "media_packets.out");
+}
