@@ -299,10 +299,10 @@ pub struct GroupView {
     pub bytes: u64,
     pub last_source: Option<SocketAddr>,
     pub last_ttl: Option<u8>,
-    /// Summed over the group's test streams.
+    /// Summed over the group's test streams and RTP streams.
     pub expected: u64,
     pub lost: u64,
-    /// `None` when the group carried no test packets.
+    /// `None` when the group carried neither test packets nor RTP.
     pub loss_pct: Option<f64>,
 }
 
@@ -573,9 +573,17 @@ impl Analyzer {
             })
             .collect();
         for s in &self.streams {
-            if let (Some(v), Some(t)) = (s.key.group.and_then(|g| views.get_mut(g)), &s.test) {
+            let Some(v) = s.key.group.and_then(|g| views.get_mut(g)) else {
+                continue;
+            };
+            if let Some(t) = &s.test {
                 v.expected += t.seq.expected();
                 v.lost += t.seq.lost();
+            } else if let Some(r) = s.rtp() {
+                // An IPTV channel's loss, from its RTP sequence numbers.
+                let f = r.figures();
+                v.expected += f.expected;
+                v.lost += f.lost;
             }
         }
         for v in &mut views {

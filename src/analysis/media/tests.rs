@@ -326,3 +326,38 @@ fn pat_repetition() {
     }
     assert_eq!(m.ts().unwrap().pat_errors, 1);
 }
+
+#[test]
+fn analyzer_shows_rtp_loss_per_group_and_in_totals() {
+    use crate::analysis::Analyzer;
+    use crate::recv::Packet;
+    let mut a = Analyzer::new(&crate::analysis::tests::groups());
+    for (p, t) in audio([0, 1, 2, 4, 5], 9) {
+        a.record(&Packet {
+            group: Some(0),
+            time: ms(t),
+            ..Packet::sample(&p)
+        });
+    }
+    assert!(a.last_is_rtp());
+    let v = &a.group_views()[0];
+    assert_eq!((v.expected, v.lost), (6, 1));
+    let t = a.totals();
+    assert_eq!((t.media.rtp_streams, t.media.rtp.lost), (1, 1));
+    assert_eq!(t.loss_pct(), None, "test loss stays test loss");
+    // Forced off: the same stream is only counted.
+    let mut a = Analyzer::new(&crate::analysis::tests::groups());
+    a.set_media(MediaOptions {
+        rtp: RtpMode::Off,
+        rtp_clock: None,
+    });
+    for (p, t) in audio(0..5, 9) {
+        a.record(&Packet {
+            group: Some(0),
+            time: ms(t),
+            ..Packet::sample(&p)
+        });
+    }
+    assert!(!a.last_is_rtp());
+    assert_eq!(a.totals().media, crate::analysis::MediaTotals::default());
+}
