@@ -137,7 +137,8 @@ impl MediaStats {
     fn probe(&mut self, data: &[u8], time: Duration, opts: &MediaOptions, clock: Option<u32>) {
         self.probed += 1;
         let rtp_ok = opts.rtp != RtpMode::Off;
-        if opts.rtp != RtpMode::Force && ts::is_ts(data) {
+        // 0x47 reads as RTP version 1: no datagram can be taken for both.
+        if ts::is_ts(data) {
             if self.rtp.is_some() {
                 self.rtp = None;
                 self.ts = None;

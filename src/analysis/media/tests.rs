@@ -361,3 +361,15 @@ fn analyzer_shows_rtp_loss_per_group_and_in_totals() {
     assert!(!a.last_is_rtp());
     assert_eq!(a.totals().media, crate::analysis::MediaTotals::default());
 }
+
+#[test]
+fn forced_rtp_still_recognises_ts_over_udp() {
+    let force = MediaOptions {
+        rtp: RtpMode::Force,
+        rtp_clock: None,
+    };
+    let mut m = MediaStats::new();
+    m.record(&ts_dgram(&[(0x100, 0)]), ms(0), &force, None);
+    m.record(&ts_dgram(&[(0x100, 1)]), ms(1), &force, None);
+    assert_eq!(m.format(), Some("mpegts"));
+}
