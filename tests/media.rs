@@ -381,3 +381,94 @@ fn bad_rtp_clock_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Sends `packets` (hex) to the SAP group out of mc0, from Python.
+fn send_sap(ns: &Netns, packets: &[String]) {
+    let script = "import socket, sys\n\
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton('192.0.2.1'))\n\
+        for h in sys.argv[1:]:\n    s.sendto(bytes.fromhex(h), ('224.2.127.254', 9875))\n";
+    let mut cmd = ns.command("python3");
+    cmd.arg("-c").arg(script).args(packets);
+    let done = run_with_timeout(cmd, WAIT).unwrap();
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_sap_skips_compressed_and_notes_broken_sdp() {
+    require_root!();
+    let ns = Netns::new().unwrap();
+    route_out_mc0(&ns, &["224.2.127.254/32"]);
+    let mut cmd = ns.mcast();
+    cmd.args(["sap", "-i", "mc1", "-t", "2s"]);
+    let mut sap = ns.spawn(cmd).unwrap();
+    sap.wait_for_group(&ns, addr_of("224.2.127.254"), JOIN_TIMEOUT)
+        .unwrap();
+    let header = |flags: u8| {
+        let mut p = vec![flags, 0, 0x12, 0x34, 192, 0, 2, 1];
+        p.extend_from_slice(b"application/sdp\0");
+        p
+    };
+    let mut compressed = header(0x21);
+    compressed.extend_from_slice(b"x\x9c\x03\x00");
+    let mut broken = header(0x20);
+    broken.extend_from_slice(
+        b"v=0\r\no=- 7 1 IN IP4 192.0.2.1\r\ns=Evil \x1b[2J name\r\nnonsense\r\n\
+          c=IN IP4 239.45.0.1/1\r\nm=audio 5004 RTP/AVP 96\r\na=rtpmap:96 L24/48000/2\r\n",
+    );
+    send_sap(&ns, &[hex(&compressed), hex(&compressed), hex(&broken)]);
+    let done = sap.finish(WAIT).unwrap();
+    assert!(!done.timed_out, "sap hung: {}", done.stderr);
+    let shown = format!("stdout:\n{}\nstderr:\n{}", done.stdout, done.stderr);
+    assert_eq!(done.code(), Some(0), "{shown}");
+    // Skipped with a reason, once per sender and reason, and counted.
+    assert_eq!(
+        done.stderr.matches("compressed payload").count(),
+        1,
+        "{shown}"
+    );
+    assert!(
+        done.stdout
+            .contains("2 SAP packets from 192.0.2.1 skipped: compressed payload"),
+        "{shown}"
+    );
+    // The broken SDP still gives its session, with a note, escaped.
+    assert!(done.stdout.contains("new "), "{shown}");
+    assert!(done.stdout.contains("\"Evil \\x1b[2J name\""), "{shown}");
+    assert!(!done.stdout.contains('\x1b'), "{shown}");
+    assert!(
+        done.stdout
+            .contains("note: SDP line 4: not a <type>=<value> line: nonsense"),
+        "{shown}"
+    );
+    assert!(
+        done.stdout
+            .contains("audio 239.45.0.1:5004 RTP/AVP PT 96 (L24/48000) TTL 1"),
+        "{shown}"
+    );
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_sap_with_nothing_announced_fails_its_timeout() {
+    require_root!();
+    let ns = Netns::new().unwrap();
+    let mut cmd = ns.mcast();
+    cmd.args(["sap", "-i", "mc1", "-t", "300ms", "--json"]);
+    let done = run_with_timeout(cmd, WAIT).unwrap();
+    assert_eq!(done.code(), Some(1), "{}", done.stderr);
+    assert!(
+        done.stderr
+            .contains("check failed: no session was announced within 300ms"),
+        "{}",
+        done.stderr
+    );
+    let summary = json_lines(&done.stdout).pop().unwrap();
+    assert_eq!(summary["command"], "sap");
+    assert_eq!(summary["sessions"], serde_json::json!([]));
+}

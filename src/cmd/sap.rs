@@ -2,7 +2,7 @@
 //! print what changes, and with `--join` receive every announced stream
 //! on a thread of its own (the receive engine and analysis `listen` uses).
 
-use std::io;
+use std::io::{self, Write};
 use std::net::IpAddr;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -96,13 +96,16 @@ impl SapSink {
         } else {
             e.text()
         };
-        crate::out!("{line}").map_err(|e| io::Error::other(format!("{e:#}")))?;
+        // io errors keep their kind, so a closed pipe ends quietly.
+        let named = |e: io::Error| io::Error::new(e.kind(), format!("writing to stdout: {e}"));
+        let mut out = io::stdout().lock();
+        writeln!(out, "{line}").map_err(named)?;
         if !self.json {
             for n in e.session.notes {
-                crate::out!("  note: {n}").map_err(|e| io::Error::other(format!("{e:#}")))?;
+                writeln!(out, "  note: {n}").map_err(named)?;
             }
         }
-        Ok(())
+        out.flush().map_err(named)
     }
 
     fn start_join(&mut self, i: usize) {
