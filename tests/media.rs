@@ -472,3 +472,51 @@ fn root_sap_with_nothing_announced_fails_its_timeout() {
     assert_eq!(summary["command"], "sap");
     assert_eq!(summary["sessions"], serde_json::json!([]));
 }
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_sap_over_ipv6_link_local_group() {
+    require_root!();
+    let ns = Netns::new().unwrap();
+    let mut cmd = ns.mcast();
+    cmd.args(["sap", "-i", "mc1", "-t", "2s", "--json"]);
+    let mut sap = ns.spawn(cmd).unwrap();
+    sap.wait_for_group(&ns, addr_of("ff02::2:7ffe"), JOIN_TIMEOUT)
+        .unwrap();
+    // SAP v1 with an IPv6 origin (A bit), no payload type, an SSM session.
+    let mut p = vec![0x30, 0, 0xab, 0xcd];
+    p.extend_from_slice(
+        &"2001:db8::1"
+            .parse::<std::net::Ipv6Addr>()
+            .unwrap()
+            .octets(),
+    );
+    p.extend_from_slice(
+        b"v=0\r\no=- 9 2 IN IP6 2001:db8::1\r\ns=v6 audio\r\nt=0 0\r\n\
+          m=audio 5004 RTP/AVP 0\r\nc=IN IP6 ff35::1:2\r\n\
+          a=source-filter: incl IN IP6 ff35::1:2 2001:db8::1\r\n",
+    );
+    let script = "import socket, sys\n\
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n\
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, socket.if_nametoindex('mc0'))\n\
+        s.sendto(bytes.fromhex(sys.argv[1]), ('ff02::2:7ffe', 9875))\n";
+    let mut py = ns.command("python3");
+    py.arg("-c").arg(script).arg(hex(&p));
+    assert_eq!(run_with_timeout(py, WAIT).unwrap().code(), Some(0));
+    let done = sap.finish(WAIT).unwrap();
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let records = json_lines(&done.stdout);
+    let new = records
+        .iter()
+        .find(|r| r["type"] == "sap" && r["event"] == "new")
+        .unwrap_or_else(|| panic!("nothing announced: {}", done.stdout));
+    assert_eq!(new["origin"], "2001:db8::1");
+    assert_eq!(new["sap_group"], "ff02::2:7ffe");
+    assert_eq!(new["name"], "v6 audio");
+    let s = &new["streams"][0];
+    assert_eq!(s["group"], "ff35::1:2");
+    assert_eq!(s["source"], "2001:db8::1");
+    assert_eq!(s["ttl"], Value::Null);
+    assert_eq!(s["encoding"], "PCMU");
+    assert_eq!(s["clock_rate"], 8000);
+}
