@@ -5,8 +5,9 @@
 //! from two sources, a relay or a replayed capture, is two streams, each
 //! with its own sequence, and [`Analyzer::shared_senders`] names it), for
 //! anything else ("foreign" traffic) the source address. Test streams get loss, duplicates, reordering,
-//! corruption, one-way latency and jitter; foreign streams only counts,
-//! bytes and rate, since their payload says nothing about order or time.
+//! corruption, one-way latency and jitter; foreign streams get counts, bytes
+//! and rate, and when they turn out to be RTP or MPEG-TS, those formats'
+//! own sequence, timing and continuity figures ([`media`]).
 //!
 //! Pure logic: no sockets, no I/O and no rendering: it hands out facts
 //! (streams, totals, intervals, per-group tallies and join latency) that
