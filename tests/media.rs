@@ -216,6 +216,8 @@ fn root_clean_mpegts_over_udp_has_no_errors() {
         "sync_errors",
         "sync_byte_errors",
         "pat_errors",
+        "pmt_errors",
+        "crc_errors",
         "malformed",
     ] {
         assert_eq!(num(ts, key), 0, "{key}: {shown}");
@@ -231,6 +233,20 @@ fn root_clean_mpegts_over_udp_has_no_errors() {
         assert!(pids.contains(&pid), "PID {pid:#x}: {shown}");
     }
     assert_eq!(ts["pcr_pids"], serde_json::json!([0x100]), "{shown}");
+    assert_eq!(ts["missing_pids"], serde_json::json!([]), "{shown}");
+    // The PAT and PMT say what each PID is.
+    let kind = |pid: u64| {
+        ts["pids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["pid"] == pid)
+            .map(|p| p["kind"].clone())
+    };
+    assert_eq!(kind(0), Some(Value::from("PAT")), "{shown}");
+    assert_eq!(kind(0x1000), Some(Value::from("PMT")), "{shown}");
+    assert_eq!(kind(0x100), Some(Value::from("MPEG-2 video")), "{shown}");
+    assert_eq!(kind(0x11), Some(Value::from("SDT/BAT")), "{shown}");
     let video = ts["pids"]
         .as_array()
         .unwrap()

@@ -422,6 +422,11 @@ pub struct PidStats {
     /// maximum, in seconds.
     pcr_jitter: f64,
     pub pcr_jitter_max: f64,
+    /// The PAT names this PID as a program's PMT.
+    pub is_pmt: bool,
+    /// A PMT lists this PID, with this stream type.
+    pub stream_type: Option<u8>,
+    last_time: Option<Duration>,
 }
 
 impl PidStats {
@@ -444,7 +449,28 @@ impl PidStats {
             pcr_discontinuity_errors: 0,
             pcr_jitter: 0.0,
             pcr_jitter_max: 0.0,
+            is_pmt: false,
+            stream_type: None,
+            last_time: None,
         }
+    }
+
+    /// `PAT`, `PMT`, a PMT's stream type, or what fixed PIDs carry.
+    pub fn kind(&self) -> Option<&'static str> {
+        if let Some(t) = self.stream_type {
+            return Some(ts::stream_type_name(t));
+        }
+        Some(match self.pid {
+            0 => "PAT",
+            1 => "CAT",
+            0x10 => "NIT",
+            0x11 => "SDT/BAT",
+            0x12 => "EIT",
+            0x14 => "TDT/TOT",
+            ts::NULL_PID => "null",
+            _ if self.is_pmt => "PMT",
+            _ => return None,
+        })
     }
 
     pub fn pcr_interval_avg(&self) -> Option<Duration> {
@@ -458,6 +484,7 @@ impl PidStats {
 
     fn record(&mut self, t: &TsPacket, time: Duration) -> bool {
         self.packets += 1;
+        self.last_time = Some(time);
         self.tei += u64::from(t.tei);
         self.scrambled += u64::from(t.scrambling != 0);
         let cc_error = self.continuity(t);
@@ -551,6 +578,10 @@ pub struct TsStats {
     /// Datagrams in which at least one PID's counter jumped: with up to
     /// 7 packets per datagram, this is what one lost datagram causes.
     pub cc_error_datagrams: u64,
+    /// 1.5: gaps of more than 0.5 s between a PMT's packets.
+    pub pmt_errors: u64,
+    /// 2.2: PAT and PMT sections whose CRC is wrong.
+    pub crc_errors: u64,
     first: Duration,
     last_pat: Option<Duration>,
     pat_missing_reported: bool,
@@ -569,6 +600,8 @@ impl TsStats {
             malformed: 0,
             pat_errors: 0,
             cc_error_datagrams: 0,
+            pmt_errors: 0,
+            crc_errors: 0,
             first: time,
             last_pat: None,
             pat_missing_reported: false,
@@ -598,15 +631,21 @@ impl TsStats {
                 }
                 self.last_pat = Some(time);
             }
-            let slot = &mut self.slots[usize::from(t.pid)];
-            if *slot == 0 {
-                self.pids.push(PidStats::new(t.pid));
-                *slot = self.pids.len() as u16;
+            let i = self.slot(t.pid);
+            let pid = &mut self.pids[i];
+            if pid.is_pmt
+                && pid
+                    .last_time
+                    .is_some_and(|l| time.saturating_sub(l) > PAT_INTERVAL)
+            {
+                self.pmt_errors += 1;
             }
-            let i = usize::from(*slot) - 1;
-            if self.pids[i].record(&t, time) {
+            if pid.record(&t, time) {
                 self.cc_errors += 1;
                 cc_error = true;
+            }
+            if t.pusi && (t.pid == 0 || pid.is_pmt) {
+                self.tables(p, &t);
             }
         }
         self.cc_error_datagrams += u64::from(cc_error);
@@ -617,6 +656,45 @@ impl TsStats {
             self.pat_missing_reported = true;
             self.pat_errors += 1;
         }
+    }
+
+    /// The index of `pid` in `pids`, added if new.
+    fn slot(&mut self, pid: u16) -> usize {
+        let slot = &mut self.slots[usize::from(pid) % ts::PID_COUNT];
+        if *slot == 0 {
+            self.pids.push(PidStats::new(pid));
+            *slot = self.pids.len() as u16;
+        }
+        usize::from(*slot) - 1
+    }
+
+    /// PAT and PMT: which PIDs are PMTs, and what each stream carries.
+    fn tables(&mut self, p: &[u8], t: &TsPacket) {
+        let Some(s) = ts::section(p, t) else {
+            return;
+        };
+        if ts::crc32(s) != 0 {
+            self.crc_errors += 1;
+            return;
+        }
+        if t.pid == 0 {
+            ts::pat_programs(s, |pmt| {
+                let i = self.slot(pmt);
+                self.pids[i].is_pmt = true;
+            });
+        } else {
+            ts::pmt_streams(s, |kind, pid| {
+                let i = self.slot(pid);
+                self.pids[i].stream_type = Some(kind);
+            });
+        }
+    }
+
+    /// 1.6 PID_error as a probe sees it: PIDs a PMT lists that never came.
+    pub fn missing_pids(&self) -> impl Iterator<Item = &PidStats> {
+        self.pids
+            .iter()
+            .filter(|p| p.packets == 0 && (p.stream_type.is_some() || p.is_pmt))
     }
 
     pub fn pcr_pids(&self) -> impl Iterator<Item = &PidStats> {

@@ -38,6 +38,8 @@ pub struct TsPacket {
     /// `adaptation_field_control` is the reserved value 00, or the
     /// adaptation field's length runs past the packet.
     pub malformed: bool,
+    /// Where the payload starts in the packet.
+    pub payload_at: usize,
 }
 
 impl TsPacket {
@@ -58,9 +60,11 @@ impl TsPacket {
             random_access: false,
             pcr: None,
             malformed: afc == 0,
+            payload_at: 4,
         };
         if afc & 2 != 0 {
             let len = usize::from(p[4]);
+            t.payload_at = 5 + len;
             // With a payload the field leaves room for at least one byte
             // (0-182); without one it fills the packet (183).
             let max = if t.has_payload { 182 } else { 183 };
@@ -85,6 +89,84 @@ impl TsPacket {
             }
         }
         Some(t)
+    }
+}
+
+/// The PSI section that packet `p` starts (payload unit start), when it
+/// fits in the packet: tables of a few programs do, and sections spanning
+/// packets are left alone (a probe needs only PAT and PMT).
+pub fn section<'a>(p: &'a [u8], t: &TsPacket) -> Option<&'a [u8]> {
+    if !t.pusi || !t.has_payload || t.malformed {
+        return None;
+    }
+    let payload = p.get(t.payload_at..)?;
+    let s = payload.get(1 + usize::from(*payload.first()?)..)?;
+    let len = usize::from(u16::from_be_bytes([*s.get(1)?, *s.get(2)?]) & 0x0fff);
+    // The shortest table section: 5 bytes of header, 4 of CRC.
+    s.get(..3 + len).filter(|_| len >= 9)
+}
+
+/// CRC-32/MPEG-2 of a whole section, CRC included: 0 when intact.
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = u32::MAX;
+    for &b in data {
+        crc ^= u32::from(b) << 24;
+        for _ in 0..8 {
+            crc = if crc & 0x8000_0000 != 0 {
+                (crc << 1) ^ 0x04c1_1db7
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc
+}
+
+/// The PMT PIDs a PAT section lists (the network PID of program 0 left out).
+pub fn pat_programs(s: &[u8], mut each: impl FnMut(u16)) {
+    if s.first() != Some(&0) {
+        return;
+    }
+    let body = s.get(8..s.len().saturating_sub(4)).unwrap_or(&[]);
+    for e in body.chunks_exact(4) {
+        if u16::from_be_bytes([e[0], e[1]]) != 0 {
+            each(u16::from_be_bytes([e[2] & 0x1f, e[3]]));
+        }
+    }
+}
+
+/// The elementary streams a PMT section lists: (stream type, PID).
+pub fn pmt_streams(s: &[u8], mut each: impl FnMut(u8, u16)) {
+    if s.first() != Some(&2) || s.len() < 16 {
+        return;
+    }
+    let end = s.len() - 4;
+    let mut i = 12 + usize::from(u16::from_be_bytes([s[10] & 0x0f, s[11]]));
+    while i + 5 <= end {
+        each(s[i], u16::from_be_bytes([s[i + 1] & 0x1f, s[i + 2]]));
+        i += 5 + usize::from(u16::from_be_bytes([s[i + 3] & 0x0f, s[i + 4]]));
+    }
+}
+
+/// What a PMT's stream type means (ISO/IEC 13818-1 table 2-34 and the
+/// common registrations).
+pub fn stream_type_name(t: u8) -> &'static str {
+    match t {
+        0x01 => "MPEG-1 video",
+        0x02 => "MPEG-2 video",
+        0x03 => "MPEG-1 audio",
+        0x04 => "MPEG-2 audio",
+        0x06 => "private data",
+        0x0f => "AAC audio",
+        0x10 => "MPEG-4 video",
+        0x11 => "AAC LATM audio",
+        0x15 => "metadata",
+        0x1b => "H.264 video",
+        0x24 => "HEVC video",
+        0x81 => "AC-3 audio",
+        0x86 => "SCTE-35",
+        0x87 => "E-AC-3 audio",
+        _ => "other",
     }
 }
 
@@ -169,6 +251,68 @@ pub(crate) mod tests {
         let mut two = one.repeat(2);
         two[188] = 0;
         assert!(!is_ts(&two));
+    }
+
+    /// A PSI section in a packet of its own, with its CRC.
+    pub(crate) fn psi(pid: u16, cc: u8, table: u8, body: &[u8]) -> Vec<u8> {
+        let mut s = vec![
+            table,
+            0xb0 | ((body.len() + 9) >> 8) as u8,
+            (body.len() + 9) as u8,
+        ];
+        s.extend_from_slice(&[0, 1, 0xc1, 0, 0]);
+        s.extend_from_slice(body);
+        let crc = crc32(&s);
+        s.extend_from_slice(&crc.to_be_bytes());
+        let mut p = packet(pid, cc, true, false, None);
+        p[1] |= 0x40;
+        p[4] = 0;
+        p[5..5 + s.len()].copy_from_slice(&s);
+        p
+    }
+
+    #[test]
+    fn pat_and_pmt() {
+        // Program 0 (network PID 0x10) and program 1 at PMT PID 0x1000.
+        let pat = psi(0, 0, 0, &[0, 0, 0xe0, 0x10, 0, 1, 0xf0, 0x00]);
+        let t = TsPacket::parse(&pat).unwrap();
+        let s = section(&pat, &t).unwrap();
+        assert_eq!(crc32(s), 0);
+        let mut pmts = Vec::new();
+        pat_programs(s, |p| pmts.push(p));
+        assert_eq!(pmts, [0x1000]);
+        // PCR PID 0x100, no program info; H.264 at 0x100 with a 3-byte
+        // descriptor, AAC at 0x101.
+        let pmt = psi(
+            0x1000,
+            0,
+            2,
+            &[
+                0xe1, 0x00, 0xf0, 0x00, 0x1b, 0xe1, 0x00, 0xf0, 0x03, 1, 2, 3, 0x0f, 0xe1, 0x01,
+                0xf0, 0x00,
+            ],
+        );
+        let t = TsPacket::parse(&pmt).unwrap();
+        let s = section(&pmt, &t).unwrap();
+        assert_eq!(crc32(s), 0);
+        let mut streams = Vec::new();
+        pmt_streams(s, |ty, pid| streams.push((ty, pid)));
+        assert_eq!(streams, [(0x1b, 0x100), (0x0f, 0x101)]);
+        assert_eq!(stream_type_name(0x1b), "H.264 video");
+        // A damaged section fails its CRC; a packet without PUSI has none.
+        let mut bad = pmt.clone();
+        bad[20] ^= 1;
+        assert_ne!(
+            crc32(section(&bad, &TsPacket::parse(&bad).unwrap()).unwrap()),
+            0
+        );
+        let plain = packet(0x1000, 1, true, false, None);
+        assert_eq!(section(&plain, &TsPacket::parse(&plain).unwrap()), None);
+        // A section longer than the packet is left alone.
+        let mut long = pmt;
+        long[6] = 0xbf;
+        long[7] = 0xff;
+        assert_eq!(section(&long, &TsPacket::parse(&long).unwrap()), None);
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub fn write_media(out: &mut String, a: &Analysis<'_>) {
         if let Some(t) = &s.ts {
             let _ = writeln!(
                 out,
-                "MPEG-TS {}: {} packets, {}; CC errors {} (in {} datagrams), TEI {}, sync losses {}, PAT errors {}",
+                "MPEG-TS {}: {} packets, {}; CC errors {} (in {} datagrams), TEI {}, sync losses {}, \
+                 PAT errors {}, PMT errors {}, CRC errors {}",
                 who(s),
                 t.packets,
                 rate(t.rate_bps),
@@ -37,10 +38,25 @@ pub fn write_media(out: &mut String, a: &Analysis<'_>) {
                 t.cc_error_datagrams,
                 t.tei,
                 t.sync_errors + t.sync_byte_errors,
-                t.pat_errors
+                t.pat_errors,
+                t.pmt_errors,
+                t.crc_errors
             );
+            if !t.missing_pids.is_empty() {
+                let list: Vec<String> = t
+                    .missing_pids
+                    .iter()
+                    .map(|p| format!("0x{p:04x}"))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  PIDs listed in a PMT that never arrived: {}",
+                    list.join(", ")
+                );
+            }
             let mut rows = vec![[
                 "  PID",
+                "TYPE",
                 "PACKETS",
                 "RATE",
                 "CC ERR",
@@ -58,6 +74,7 @@ pub fn write_media(out: &mut String, a: &Analysis<'_>) {
                 };
                 rows.push([
                     format!("  0x{:04x}", p.pid),
+                    p.kind.unwrap_or("-").to_string(),
                     p.packets.to_string(),
                     rate(p.rate_bps),
                     p.cc_errors.to_string(),
@@ -88,7 +105,7 @@ fn rate(bps: Option<f64>) -> String {
     }
 }
 
-/// The first column left-aligned, the rest right-aligned.
+/// The first two columns left-aligned, the rest right-aligned.
 fn write_aligned<const N: usize>(out: &mut String, rows: &[[String; N]]) {
     let mut width = [0usize; N];
     for row in rows {
@@ -101,6 +118,8 @@ fn write_aligned<const N: usize>(out: &mut String, rows: &[[String; N]]) {
         for (i, (cell, &w)) in row.iter().zip(&width).enumerate() {
             if i == 0 {
                 let _ = write!(line, "{cell:<w$}");
+            } else if i == 1 {
+                let _ = write!(line, "  {cell:<w$}");
             } else {
                 let _ = write!(line, "  {cell:>w$}");
             }

@@ -75,6 +75,9 @@ impl RtpRecord {
 #[derive(Debug, Serialize)]
 pub struct PidRecord {
     pub pid: u16,
+    /// `PAT`, `PMT`, `null`, ..., or the PMT's stream type (`H.264 video`).
+    pub kind: Option<&'static str>,
+    pub stream_type: Option<u8>,
     pub packets: u64,
     pub rate_bps: Option<f64>,
     pub cc_errors: u64,
@@ -95,6 +98,8 @@ impl PidRecord {
         let pcr = p.pcr_intervals > 0;
         Self {
             pid: p.pid,
+            kind: p.kind(),
+            stream_type: p.stream_type,
             packets: p.packets,
             rate_bps: ts_bps(p.packets, secs),
             cc_errors: p.cc_errors,
@@ -124,6 +129,10 @@ pub struct TsRecord {
     pub sync_errors: u64,
     pub sync_byte_errors: u64,
     pub pat_errors: u64,
+    pub pmt_errors: u64,
+    pub crc_errors: u64,
+    /// PIDs a PMT lists that never arrived.
+    pub missing_pids: Vec<u16>,
     pub malformed: u64,
     pub pcr_pids: Vec<u16>,
     pub pids: Vec<PidRecord>,
@@ -144,6 +153,13 @@ impl TsRecord {
             sync_errors: t.sync_errors,
             sync_byte_errors: t.sync_byte_errors,
             pat_errors: t.pat_errors,
+            pmt_errors: t.pmt_errors,
+            crc_errors: t.crc_errors,
+            missing_pids: {
+                let mut m: Vec<u16> = t.missing_pids().map(|p| p.pid).collect();
+                m.sort_unstable();
+                m
+            },
             malformed: t.malformed,
             pcr_pids,
             pids,

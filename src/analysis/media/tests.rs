@@ -373,3 +373,49 @@ fn forced_rtp_still_recognises_ts_over_udp() {
     m.record(&ts_dgram(&[(0x100, 1)]), ms(1), &force, None);
     assert_eq!(m.format(), Some("mpegts"));
 }
+
+#[test]
+fn pat_and_pmt_name_the_pids() {
+    use crate::media::ts::tests::psi;
+    let opts = MediaOptions::default();
+    let mut m = MediaStats::new();
+    let pat = psi(0, 0, 0, &[0, 1, 0xf0, 0x00]);
+    // H.264 at 0x100 (present), AAC at 0x101 (never sent).
+    let pmt = |cc| {
+        psi(
+            0x1000,
+            cc,
+            2,
+            &[
+                0xe1, 0x00, 0xf0, 0x00, 0x1b, 0xe1, 0x00, 0xf0, 0x00, 0x0f, 0xe1, 0x01, 0xf0, 0x00,
+            ],
+        )
+    };
+    let mut d = pat.clone();
+    d.extend(pmt(0));
+    d.extend(ts_packet(0x100, 0, true, false, None));
+    m.record(&d, ms(0), &opts, None);
+    // The PMT again 0.7 s later: a PMT error; and one with a bad CRC.
+    let mut again = pmt(1);
+    let mut bad = pmt(2);
+    bad[30] ^= 0xff;
+    again.extend(bad);
+    again.extend(ts_packet(0x100, 1, true, false, None));
+    m.record(&again, ms(700), &opts, None);
+    let t = m.ts().unwrap();
+    let kind = |pid: u16| {
+        t.pids
+            .iter()
+            .find(|p| p.pid == pid)
+            .and_then(PidStats::kind)
+    };
+    assert_eq!(kind(0), Some("PAT"));
+    assert_eq!(kind(0x1000), Some("PMT"));
+    assert_eq!(kind(0x100), Some("H.264 video"));
+    assert_eq!(kind(0x101), Some("AAC audio"));
+    let missing: Vec<u16> = t.missing_pids().map(|p| p.pid).collect();
+    assert_eq!(missing, [0x101]);
+    assert_eq!((t.pmt_errors, t.crc_errors, t.cc_errors), (1, 1, 0));
+    let sum: u64 = t.pids.iter().map(|p| p.packets).sum();
+    assert_eq!(sum, t.packets);
+}
