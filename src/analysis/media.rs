@@ -80,7 +80,8 @@ pub struct MediaStats {
     kind: Kind,
     probed: u32,
     hits: u32,
-    pub rtp: Option<RtpStats>,
+    /// Boxed: a stream that is neither costs a few bytes.
+    pub rtp: Option<Box<RtpStats>>,
     pub ts: Option<Box<TsStats>>,
 }
 
@@ -113,7 +114,7 @@ impl MediaStats {
 
     /// The RTP figures once the stream is known to be RTP.
     pub fn rtp(&self) -> Option<&RtpStats> {
-        self.rtp.as_ref().filter(|_| self.kind == Kind::Rtp)
+        self.rtp.as_deref().filter(|_| self.kind == Kind::Rtp)
     }
 
     /// The transport stream figures once the stream is known to carry one.
@@ -161,7 +162,7 @@ impl MediaStats {
             if !consistent {
                 self.hits = 0;
                 self.ts = None;
-                self.rtp = Some(RtpStats::new(&h, opts, clock));
+                self.rtp = Some(Box::new(RtpStats::new(&h, opts, clock)));
             }
             self.rtp_packet(data, time, opts, clock);
             self.hits += 1;

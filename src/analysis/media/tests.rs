@@ -419,3 +419,14 @@ fn pat_and_pmt_name_the_pids() {
     let sum: u64 = t.pids.iter().map(|p| p.packets).sum();
     assert_eq!(sum, t.packets);
 }
+
+#[test]
+fn recognition_state_is_small() {
+    // Every foreign stream carries it; RTP and TS figures are boxed.
+    assert!(
+        std::mem::size_of::<MediaStats>() <= 40,
+        "{}",
+        std::mem::size_of::<MediaStats>()
+    );
+    assert!(std::mem::size_of::<RtpStats>() < 1024);
+}
