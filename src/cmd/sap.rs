@@ -125,9 +125,17 @@ impl SapSink {
         plan.started.push(i);
         let plan = plan.clone();
         let name = escape::controls(&s.sdp.name).into_owned();
+        let name_in = name.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("sap-join-{i}"))
-            .spawn(move || receive_session(i, &streams, &plan));
+            .spawn(move || {
+                // Said at once, not at the end: the user may be waiting for it.
+                let r = receive_session(i, &streams, &plan);
+                if let Err(e) = &r {
+                    tracing::warn!("cannot receive session \"{name_in}\": {e:#}");
+                }
+                r
+            });
         match spawned {
             Ok(t) => self.threads.push(t),
             Err(e) => tracing::warn!("cannot start receiving session \"{name}\": {e}"),
@@ -293,10 +301,7 @@ pub fn run(cfg: SapConfig, ui: Ui) -> Result<Exit> {
     for t in std::mem::take(&mut sink.threads) {
         let joined = match t.join() {
             Ok(Ok(j)) => j,
-            Ok(Err(e)) => {
-                tracing::warn!("receiving an announced session failed: {e:#}");
-                continue;
-            }
+            Ok(Err(_)) => continue,
             Err(_) => {
                 tracing::warn!("receiving an announced session failed");
                 continue;
