@@ -109,6 +109,9 @@ impl Sdp {
                 }
                 "c" => match parse_connection(value) {
                     Some(c) => {
+                        if c.ttl.is_none() && c.addr.is_ipv4() && c.addr.is_multicast() {
+                            sdp.note(n, line, "IPv4 multicast without a TTL (RFC 4566 wants one)");
+                        }
                         match sdp.media.last_mut() {
                             Some(m) => m.connection = Some(c),
                             None => sdp.connection = Some(c),
@@ -277,9 +280,12 @@ fn parse_connection(value: &str) -> Option<Connection> {
     if parts.next().is_some() {
         return None;
     }
-    // IPv4 multicast: /TTL[/count]; IPv6: /count only.
+    // IPv4 multicast: /TTL[/count] (a missing TTL, which RFC 4566 does
+    // not allow but some announcers do, is taken as unknown: the caller
+    // notes it); IPv6: /count only.
     let (ttl, count) = if v4 && addr.is_multicast() {
-        (Some(u8::try_from(a?).ok()?), b.unwrap_or(1))
+        let ttl = a.map(u8::try_from).transpose().ok()?;
+        (ttl, b.unwrap_or(1))
     } else {
         if b.is_some() {
             return None;
@@ -375,8 +381,14 @@ mod tests {
         );
         assert!(s.notes.is_empty(), "{:?}", s.notes);
         assert!(s.announced().is_empty());
-        // IPv4 multicast without TTL is malformed (RFC 4566 5.7).
-        assert_eq!(parse_connection("IN IP4 239.1.1.1"), None);
+        // IPv4 multicast without a TTL breaks RFC 4566 5.7: kept, with a note.
+        let s = Sdp::parse(
+            b"v=0\no=- 1 1 IN IP4 192.0.2.1\ns=x\nc=IN IP4 239.1.1.1\nm=audio 5004 RTP/AVP 0\n",
+        );
+        assert_eq!(s.notes.len(), 1, "{:?}", s.notes);
+        assert!(s.notes[0].contains("without a TTL"), "{:?}", s.notes);
+        assert_eq!(s.announced()[0].ttl, None);
+        assert_eq!(parse_connection("IN IP4 239.1.1.1/300"), None);
         assert_eq!(parse_connection("IN IP6 ff15::1/3/4"), None);
     }
 
