@@ -536,3 +536,52 @@ fn root_sap_over_ipv6_link_local_group() {
     assert_eq!(s["encoding"], "PCMU");
     assert_eq!(s["clock_rate"], 8000);
 }
+
+/// The Windows build under Wine (see `tests/wine.rs`): `sap --join` finds
+/// ffmpeg's announcement and receives and analyses its RTP stream. Only
+/// the Windows build's portable code is new here; the sockets are the
+/// receive engine's, checked by `tests/wine.rs`.
+#[test]
+#[ignore = "needs root: creates network namespaces, runs ffmpeg and Wine"]
+fn root_wine_sap_join_receives_ffmpeg() {
+    use crate::support::wine::{Wine, WINE_WAIT};
+    require_root!();
+    let ns = Netns::new().unwrap();
+    route_out_mc0(&ns, &["224.2.127.254/32", "239.46.0.0/16"]);
+    let wine = Wine::new(&ns).unwrap();
+    let mut cmd = wine.mcast();
+    cmd.args(["sap", "-i", "mc1", "-t", "8s", "--json", "--join"]);
+    let mut sap = ns.spawn(cmd).unwrap();
+    sap.wait_for_group(&ns, addr_of("224.2.127.254"), WINE_WAIT)
+        .unwrap();
+    produce(ffmpeg(
+        &ns,
+        "3",
+        "500k",
+        &[
+            "-f",
+            "sap",
+            "sap://239.46.0.1:5004?announce_addr=224.2.127.254&ttl=1",
+        ],
+    ));
+    let done = sap.finish(WINE_WAIT).unwrap();
+    assert!(!done.timed_out, "sap hung: {}", done.stderr);
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let records = json_lines(&done.stdout);
+    let shown = format!("{}\n{}", done.stdout, done.stderr);
+    let new = records
+        .iter()
+        .find(|r| r["type"] == "sap" && r["event"] == "new")
+        .unwrap_or_else(|| panic!("no new session: {shown}"));
+    assert_eq!(new["streams"][0]["group"], "239.46.0.1", "{shown}");
+    assert_eq!(new["streams"][0]["payload_type"], 32, "{shown}");
+    let joined = records
+        .iter()
+        .find(|r| r["type"] == "sap_join")
+        .unwrap_or_else(|| panic!("nothing joined: {shown}"));
+    let stream = &joined["summary"]["streams"][0];
+    assert_eq!(stream["format"], "rtp", "{shown}");
+    assert!(num(stream, "received") > 20, "{shown}");
+    assert_eq!(num(&stream["rtp"], "lost"), 0, "{shown}");
+    assert_eq!(stream["rtp"]["clock_source"], "sdp", "{shown}");
+}
