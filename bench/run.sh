@@ -16,9 +16,9 @@
 # send), BENCH_PACED_S (5), BENCH_MEM_S (8), BENCH_OUT (target/bench),
 # BENCH_NO_BUILD=1 (use target/release/mcast as it is), BENCH_NO_INSTALL=1,
 # BENCH_ONLY="listen drain" (run some parts only: send paced listen drain
-# memory startup monitor; the table then shows "-" and FAIL for the parts
-# left out). BENCH_MONITOR_S (10): seconds of traffic into `mcast monitor`
-# (issue #13 asks for 600 to show memory stays flat).
+# memory startup monitor media; the table then shows "-" and FAIL for the
+# parts left out). BENCH_MONITOR_S (10): seconds of traffic into `mcast
+# monitor` (issue #13 asks for 600 to show memory stays flat).
 # Raw per-run figures land in $BENCH_OUT/results.tsv, the table in
 # $BENCH_OUT/table.txt.
 set -euo pipefail
@@ -692,6 +692,51 @@ busy_pct() {
     busy = y[1] - x[1]; idle = y[2] - x[2]; printf "%.0f", 100 * busy / (busy + idle + 1e-9) }'
 }
 
+# ---------------------------------------------------------------------------
+# (h) RTP/MPEG-TS analysis (issue #14): a 20 Mbit/s transport stream over
+# RTP (~1,900 datagrams/s of 7 TS packets, bench/tssend.py) into two
+# `listen --format none` at once, one with the analysis (the default) and
+# one with `--no-rtp` (the stream is then only counted). Both read every
+# datagram (they share the port) in the same seconds on the same CPU, so
+# the machine's drift and other load hit both alike; CPU per datagram of
+# the two, and their ratio per repetition.
+# ---------------------------------------------------------------------------
+MEDIA_S=${BENCH_MEDIA_S:-10}
+MEDIA_PPS=1900
+G_MEDIA=239.77.7.1 P_MEDIA=5701
+
+bench_media() {
+  if ! "$MCAST" listen --help | grep -q -- '--no-rtp'; then
+    log "   this build has no RTP analysis: skipped"
+    return
+  fi
+  local rep sent a b st_a=$OUT/media-a.stat st_b=$OUT/media-b.stat
+  for rep in $(seq "$REPS"); do
+    log "   media analysis vs --no-rtp, run $rep/$REPS"
+    measured "$st_a" "$RX_CPU" "$MCAST" listen "$G_MEDIA:$P_MEDIA" -i lo --format none -q \
+      -d "$((MEDIA_S + 1))s" &
+    measured "$st_b" "$RX_CPU" "$MCAST" listen "$G_MEDIA:$P_MEDIA" -i lo --format none -q \
+      -d "$((MEDIA_S + 1))s" --no-rtp &
+    sleep 0.3
+    sent=$(on "$TX_CPU" python3 "$ROOT/bench/tssend.py" "$G_MEDIA" "$P_MEDIA" "$MEDIA_PPS" "$MEDIA_S")
+    wait
+    a=$(cpu_per_mpkt "$st_a" "$sent")
+    b=$(cpu_per_mpkt "$st_b" "$sent")
+    record media analysis cpu "$a"
+    record media off cpu "$b"
+    record media ratio analysis/off "$(ratio "${a:-nan}" "${b:-nan}")"
+  done
+}
+
+print_media() {
+  local a b r
+  a=$(median media analysis cpu)
+  b=$(median media off cpu)
+  r=$(median media ratio analysis/off)
+  row "listen none, 20 Mbit/s RTP/TS: CPU s/Mpkt" "$(fmt "$a")" "--no-rtp" "$(fmt "$b")" \
+    "$r" "< 1.10" "$(judge "$r" "<" 1.10)"
+}
+
 # part NAME: whether BENCH_ONLY (default: everything) includes NAME.
 part() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
@@ -709,6 +754,7 @@ inside() {
   part memory && { log "== (e) memory"; bench_memory; }
   part startup && { log "== (f) start-up"; bench_startup; }
   part monitor && { log "== (g) monitor, 1,000 groups, metrics"; bench_monitor; }
+  part media && { log "== (h) RTP/MPEG-TS analysis"; bench_media; }
   busy_after=$(busy_pct)
   {
     describe_machine
@@ -718,6 +764,7 @@ inside() {
     fi
     echo
     print_table
+    part media && print_media
     echo
     echo "CPU s/Mpkt: CPU seconds (user+system of the process, all threads, from wait4) per million"
     echo "packets, i.e. microseconds per packet. Ratios are mcast / peer."

@@ -195,5 +195,52 @@ fn json_records(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(hotpath, parse, seq_tracking, json_records);
+/// A 20 Mbit/s MPEG-TS over RTP stream as the analyzer sees it: each
+/// datagram 7 TS packets of one PID (PCR in the first) behind an RTP
+/// header, sequence number and continuity counters stepping as sent. With
+/// the analysis, and with `--no-rtp` (only counted) for comparison.
+fn media(c: &mut Criterion) {
+    use mcast::analysis::media::{MediaOptions, RtpMode};
+    let mut g = c.benchmark_group("media");
+    g.throughput(Throughput::Elements(1));
+    let mut buf = vec![0x80u8, 33, 0, 0, 0, 0, 0, 0, 0x4d, 0x43, 0x53, 0x54];
+    for k in 0..7 {
+        let mut p = [0xffu8; 188];
+        p[..4].copy_from_slice(&[0x47, 0x01, 0x00, 0x10]);
+        if k == 0 {
+            p[3] = 0x30;
+            p[4..12].copy_from_slice(&[7, 0x10, 0, 0, 0, 0, 0x7e, 0]);
+        }
+        buf.extend_from_slice(&p);
+    }
+    for (name, rtp) in [("rtp_ts_datagram", RtpMode::Auto), ("no_rtp", RtpMode::Off)] {
+        g.bench_function(name, |b| {
+            let mut a = Analyzer::new(&groups());
+            a.set_media(MediaOptions {
+                rtp,
+                rtp_clock: None,
+            });
+            let mut payload = buf.clone();
+            let mut i = 0u32;
+            let mut now = start();
+            b.iter(|| {
+                i = i.wrapping_add(1);
+                now += Duration::from_micros(526);
+                payload[2..4].copy_from_slice(&(i as u16).to_be_bytes());
+                payload[4..8].copy_from_slice(&(i.wrapping_mul(47)).to_be_bytes());
+                for k in 0..7u32 {
+                    let at = 12 + 188 * k as usize + 3;
+                    payload[at] = (payload[at] & 0xf0) | ((i * 7 + k) & 15) as u8;
+                }
+                // The PCR advances with the stream (7 packets at 20 Mbit/s).
+                let pcr = u64::from(i) * 14_202 / 300;
+                payload[18..22].copy_from_slice(&((pcr >> 1) as u32).to_be_bytes());
+                a.record(black_box(&packet(&payload, None, now)));
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(hotpath, parse, seq_tracking, json_records, media);
 criterion_main!(hotpath);

@@ -40,6 +40,9 @@ _mcast() {
             mcast,querier)
                 cmd="mcast__subcmd__querier"
                 ;;
+            mcast,sap)
+                cmd="mcast__subcmd__sap"
+                ;;
             mcast,selftest)
                 cmd="mcast__subcmd__selftest"
                 ;;
@@ -56,7 +59,7 @@ _mcast() {
 
     case "${cmd}" in
         mcast)
-            opts="-v -q -h -V --verbose --quiet --color --help --version join listen send sockopt monitor selftest querier groups ifaces doctor completions"
+            opts="-v -q -h -V --verbose --quiet --color --help --version join listen send sockopt monitor selftest querier groups ifaces doctor sap completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,7 +189,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__join)
-            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --metrics --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --metrics --rtp --no-rtp --rtp-clock --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +252,10 @@ _mcast() {
                     return 0
                     ;;
                 --metrics)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtp-clock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -264,7 +271,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__listen)
-            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --metrics --format --json --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --metrics --rtp --no-rtp --rtp-clock --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,6 +334,10 @@ _mcast() {
                     return 0
                     ;;
                 --metrics)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtp-clock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -350,13 +361,17 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__monitor)
-            opts="-i -p -d -v -q -h -V --groups-file --iface --port --metrics --interval --silent-after --heartbeat --min-rate --max-loss --on-alarm --max-sources --duration --json --rcvbuf --verbose --quiet --color --help --version"
+            opts="-i -p -d -v -q -h -V --groups-file --rtp --no-rtp --rtp-clock --iface --port --metrics --interval --silent-after --heartbeat --min-rate --max-loss --on-alarm --max-sources --duration --json --rcvbuf --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --groups-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtp-clock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -451,6 +466,44 @@ _mcast() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcast__subcmd__sap)
+            opts="-i -t -v -q -h -V --iface --timeout --json --join --rtp --no-rtp --rtp-clock --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --iface)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtp-clock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

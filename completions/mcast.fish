@@ -41,6 +41,7 @@ complete -c mcast -n "__fish_mcast_needs_command" -f -a "querier" -d 'Watch IGMP
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "groups" -d 'The multicast groups this host holds, per interface, with source filters and IGMP/MLD version (Linux)'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "ifaces" -d 'List interfaces: state, MULTICAST flag, MTU, addresses, and where multicast leaves by default'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "doctor" -d 'Check this host for what stops multicast: each check ok, warning or problem, with its fix'
+complete -c mcast -n "__fish_mcast_needs_command" -f -a "sap" -d 'List the sessions announced with SAP/SDP (224.2.127.254:9875 ...); --join receives them'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s i -l iface -d 'Interface by name (eth0), index (2) or address (192.0.2.1); default: chosen by the kernel\'s routes' -r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s p -l port -d 'Port for groups written without one' -r
@@ -52,10 +53,13 @@ complete -c mcast -n "__fish_mcast_using_subcommand join" -l stats-interval -d '
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l rcvbuf -d 'Socket receive buffer to ask for (bytes, or with K/M suffix); the granted size is reported' -r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l silent-after -d 'Call a group that was receiving silent after this long without a packet [default: 5 of its learned packet intervals, at least 1s]' -r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l metrics -d 'Serve Prometheus metrics at http://ADDR:PORT/metrics while running; a bare PORT binds 127.0.0.1' -r
+complete -c mcast -n "__fish_mcast_using_subcommand join" -l rtp-clock -d 'RTP clock rate in Hz for jitter (default: from the payload type, or the SDP with sap --join)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l lean -d 'Ask the kernel for less per packet, to take more packets/s: no TTL and no kernel timestamps (latency and jitter then use the time each batch was read, so time spent queued in the socket counts as latency). For capacity tests'
+complete -c mcast -n "__fish_mcast_using_subcommand join" -l rtp -d 'Take every datagram with an RTP version 2 header as RTP at once (default: after 3 consistent packets)'
+complete -c mcast -n "__fish_mcast_using_subcommand join" -l no-rtp -d 'Never analyse RTP (MPEG-TS straight over UDP is still recognised)'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s h -l help -d 'Print help'
@@ -70,6 +74,7 @@ complete -c mcast -n "__fish_mcast_using_subcommand listen" -l stats-interval -d
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l rcvbuf -d 'Socket receive buffer to ask for (bytes, or with K/M suffix); the granted size is reported' -r
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l silent-after -d 'Call a group that was receiving silent after this long without a packet [default: 5 of its learned packet intervals, at least 1s]' -r
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l metrics -d 'Serve Prometheus metrics at http://ADDR:PORT/metrics while running; a bare PORT binds 127.0.0.1' -r
+complete -c mcast -n "__fish_mcast_using_subcommand listen" -l rtp-clock -d 'RTP clock rate in Hz for jitter (default: from the payload type, or the SDP with sap --join)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -s f -l format -d 'Output format' -r -f -a "text\t'Aligned, human-readable columns'
 json\t'JSON Lines, one record per line (schema in README)'
 raw\t'Payload bytes only, exactly as received'
@@ -79,6 +84,8 @@ complete -c mcast -n "__fish_mcast_using_subcommand listen" -l color -d 'When to
 always\t''
 never\t''"
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l lean -d 'Ask the kernel for less per packet, to take more packets/s: no TTL and no kernel timestamps (latency and jitter then use the time each batch was read, so time spent queued in the socket counts as latency). For capacity tests'
+complete -c mcast -n "__fish_mcast_using_subcommand listen" -l rtp -d 'Take every datagram with an RTP version 2 header as RTP at once (default: after 3 consistent packets)'
+complete -c mcast -n "__fish_mcast_using_subcommand listen" -l no-rtp -d 'Never analyse RTP (MPEG-TS straight over UDP is still recognised)'
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l json -d 'Same as --format json'
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
@@ -120,6 +127,7 @@ complete -c mcast -n "__fish_mcast_using_subcommand sockopt" -s q -l quiet -d 'O
 complete -c mcast -n "__fish_mcast_using_subcommand sockopt" -s h -l help -d 'Print help'
 complete -c mcast -n "__fish_mcast_using_subcommand sockopt" -s V -l version -d 'Print version'
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l groups-file -d 'One group per line, optionally followed by a label (channel name); `#` starts a comment line. Reread on SIGHUP: counters of groups that stay are kept' -r -F
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l rtp-clock -d 'RTP clock rate in Hz for jitter (default: from the payload type, or the SDP with sap --join)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s i -l iface -d 'Interface by name (eth0), index (2) or address (192.0.2.1); default: chosen by the kernel\'s routes' -r
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s p -l port -d 'Port for groups written without one' -r
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l metrics -d 'Serve Prometheus metrics at http://ADDR:PORT/metrics; a bare PORT binds 127.0.0.1' -r
@@ -135,6 +143,8 @@ complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l rcvbuf -d 'Socke
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l rtp -d 'Take every datagram with an RTP version 2 header as RTP at once (default: after 3 consistent packets)'
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l no-rtp -d 'Never analyse RTP (MPEG-TS straight over UDP is still recognised)'
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l json -d 'JSON Lines on stdout even on a terminal'
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
@@ -191,6 +201,20 @@ complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s v -l verbose -d '
 complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
 complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -s i -l iface -d 'Interface by name, index or address; IPv6 SAP groups are joined only with one' -r
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -s t -l timeout -d 'Stop after this long (5s, 1m); exit 1 if no session was announced by then [default: until Ctrl-C]' -r
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -l rtp-clock -d 'RTP clock rate in Hz for jitter (default: from the payload type, or the SDP with sap --join)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -l json -d 'JSON Lines on stdout: a "sap" record per event, a summary at the end'
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -l join -d 'Join every announced stream and analyse it (RTP, MPEG-TS) until the end'
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -l rtp -d 'Take every datagram with an RTP version 2 header as RTP at once (default: after 3 consistent packets)'
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -l no-rtp -d 'Never analyse RTP (MPEG-TS straight over UDP is still recognised)'
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -s h -l help -d 'Print help'
+complete -c mcast -n "__fish_mcast_using_subcommand sap" -s V -l version -d 'Print version'
 complete -c mcast -n "__fish_mcast_using_subcommand completions" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"

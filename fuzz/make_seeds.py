@@ -4,7 +4,9 @@
 after `cargo build`). Receives test packets that mcast sends over the veth
 pair with Linux's control messages switched on, and writes each datagram
 (corpus/testpacket) and its control data laid out as the kernel lays it out
-(corpus/cmsg). Group and command-line seeds are the README's examples."""
+(corpus/cmsg). Group and command-line seeds are the README's examples.
+RTP, MPEG-TS and SAP/SDP seeds are what ffmpeg sends over the veth pair
+(corpus/rtp, ts, sap, sdp), plus a few hand-made awkward cases."""
 import os, socket, struct, subprocess, sys
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -44,7 +46,55 @@ def capture(family, group, iface, idx, name):
         open(os.path.join(ROOT, "corpus", "testpacket", f"{name}-{n}"), "wb").write(data)
         open(os.path.join(ROOT, "corpus", "cmsg", f"linux-{name}-{n}"), "wb").write(cmsg_bytes(anc))
 
+def ffmpeg_capture(group, port, out, name, n, corpora):
+    """Starts ffmpeg sending to group:port out of mc0 (bounded by -t) and
+    keeps its first n datagrams arriving on mc1."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", port))
+    mreq = socket.inet_aton(group) + socket.inet_aton("192.0.2.2")
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    s.settimeout(10)
+    subprocess.run(["ip", "route", "replace", group + "/32", "dev", "mc0"], check=True)
+    ff = subprocess.Popen(["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
+                           "testsrc=size=160x120:rate=25", "-t", "1", "-c:v", "mpeg2video"] + out)
+    got = []
+    for i in range(n):
+        data = s.recv(65536)
+        got.append(data)
+        for c in corpora:
+            open(os.path.join(ROOT, "corpus", c, f"ffmpeg-{name}-{i}"), "wb").write(
+                data if c != "sdp" else data[data.find(b"v=0"):])
+    ff.wait()
+    return got
+
+def media_seeds():
+    for c in ("rtp", "ts", "sap", "sdp"):
+        os.makedirs(os.path.join(ROOT, "corpus", c), exist_ok=True)
+    ffmpeg_capture("239.9.0.1", 5004, ["-f", "rtp_mpegts", "rtp://239.9.0.1:5004?ttl=1&localaddr=192.0.2.1"],
+                   "rtp-mpegts", 4, ["rtp"])
+    ts = ffmpeg_capture("239.9.0.2", 5006, ["-f", "mpegts", "udp://239.9.0.2:5006?ttl=1&localaddr=192.0.2.1&pkt_size=1316"],
+                        "mpegts", 4, ["ts"])
+    # Several datagrams in one input: the analysis sees a run of them.
+    open(os.path.join(ROOT, "corpus", "ts", "ffmpeg-run"), "wb").write(b"".join(ts))
+    ffmpeg_capture("224.2.127.254", 9875, ["-f", "sap", "sap://239.9.0.3:5008?announce_addr=224.2.127.254&ttl=1"],
+                   "sap", 1, ["sap", "sdp"])
+    hand = {
+        "sap/deletion-v6": b"\x34\x00\x00\x07" + socket.inet_pton(socket.AF_INET6, "2001:db8::9")
+                           + b"v=0\r\no=- 1 1 IN IP6 2001:db8::9\r\n",
+        "sap/compressed": b"\x21\x00\x12\x34\xc0\x00\x02\x01x\x9c",
+        "sdp/ssm-aes67": b"v=0\no=- 1 1 IN IP4 192.0.2.1\ns=AES67\nm=audio 5004 RTP/AVP 96\n"
+                         b"c=IN IP4 232.1.1.1/32\na=rtpmap:96 L24/48000/2\n"
+                         b"a=source-filter: incl IN IP4 232.1.1.1 192.0.2.1\n",
+        "sdp/broken": b"v=0\nnonsense\nc=IN IP4 300.1.1.1/5\nm=video x RTP/AVP\na=rtpmap:96\n",
+        "rtp/csrc-ext-pad": b"\xb2\xe0\x00\x01\x00\x00\x00\x02\x00\x00\x00\x03" + b"\x01" * 8
+                            + b"\xbe\xde\x00\x01" + b"\x09" * 4 + b"xy\x00\x02",
+    }
+    for name, data in hand.items():
+        open(os.path.join(ROOT, "corpus", name), "wb").write(data)
+
 if __name__ == "__main__":
+    media_seeds()
     mc1 = socket.if_nametoindex("mc1")
     capture(socket.AF_INET, "239.1.2.3", "mc1", mc1, "v4")
     capture(socket.AF_INET6, "ff15::1", "mc1", mc1, "v6")

@@ -106,6 +106,7 @@ pub enum Command {
                             mcast groups -i eth0 239.1.1.1 --json\n  \
                             mcast groups -i eth0 --watch 1s -t 1m")]
     Groups(GroupsArgs),
+
     /// List interfaces: state, MULTICAST flag, MTU, addresses, and where multicast leaves by default
     #[command(after_help = "Examples:\n  mcast ifaces\n  \
                             mcast ifaces 239.1.1.1 [ff15::1]:5000   # where these groups leave\n  \
@@ -125,6 +126,12 @@ pub enum Command {
                             mcast doctor 192.0.2.1,232.1.1.1 [ff15::1]:6000 -i eth0 --json"
     )]
     Doctor(DoctorArgs),
+
+    /// List the sessions announced with SAP/SDP (224.2.127.254:9875 ...); --join receives them
+    #[command(after_help = "Examples:\n  mcast sap -i eth0\n  \
+                            mcast sap -i eth0 -t 30s --json\n  \
+                            mcast sap -i eth0 -t 1m --join   # receive and analyse every announced stream")]
+    Sap(SapArgs),
 
     /// Print a shell completion script to stdout
     Completions {
@@ -191,6 +198,24 @@ pub struct ReceiveArgs {
     /// Serve Prometheus metrics at http://ADDR:PORT/metrics while running; a bare PORT binds 127.0.0.1
     #[arg(long, value_name = "ADDR:PORT")]
     pub metrics: Option<String>,
+    #[command(flatten)]
+    pub media: MediaArgs,
+}
+
+/// How streams other than mcast's test packets are analysed.
+#[derive(Debug, Args)]
+pub struct MediaArgs {
+    /// Take every datagram with an RTP version 2 header as RTP at once (default: after 3 consistent packets)
+    #[arg(long, conflicts_with = "no_rtp")]
+    pub rtp: bool,
+
+    /// Never analyse RTP (MPEG-TS straight over UDP is still recognised)
+    #[arg(long)]
+    pub no_rtp: bool,
+
+    /// RTP clock rate in Hz for jitter (default: from the payload type, or the SDP with sap --join)
+    #[arg(long, value_name = "HZ")]
+    pub rtp_clock: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -211,6 +236,9 @@ pub struct MonitorArgs {
     /// comment line. Reread on SIGHUP: counters of groups that stay are kept
     #[arg(long, value_name = "FILE")]
     pub groups_file: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub media: MediaArgs,
 
     /// Interface by name (eth0), index (2) or address (192.0.2.1); default: chosen by the kernel's routes
     #[arg(short, long, value_name = "IFACE")]
@@ -349,6 +377,28 @@ pub struct SendArgs {
     /// Print the start and summary as JSON Lines on stdout
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SapArgs {
+    /// Interface by name, index or address; IPv6 SAP groups are joined only with one
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// Stop after this long (5s, 1m); exit 1 if no session was announced by then [default: until Ctrl-C]
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// JSON Lines on stdout: a "sap" record per event, a summary at the end
+    #[arg(long)]
+    pub json: bool,
+
+    /// Join every announced stream and analyse it (RTP, MPEG-TS) until the end
+    #[arg(long)]
+    pub join: bool,
+
+    #[command(flatten)]
+    pub media: MediaArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

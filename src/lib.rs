@@ -28,6 +28,7 @@ pub mod exit;
 pub mod generate;
 pub mod host;
 pub mod logging;
+pub mod media;
 pub mod metrics;
 pub mod monitor;
 pub mod output;
@@ -36,6 +37,7 @@ pub mod querier;
 pub mod record;
 pub mod recv;
 pub mod routes;
+pub mod sap;
 pub mod send;
 pub mod signals;
 pub mod sockopt;
@@ -60,6 +62,7 @@ pub fn run(cli: cli::Cli) -> Result<Exit> {
         cli::Command::Groups(args) => cmd::groups::run(config::host_groups(&args)?, ui),
         cli::Command::Ifaces(args) => cmd::ifaces::run(config::ifaces(&args)?, ui),
         cli::Command::Doctor(args) => cmd::doctor::run(config::doctor(&args)?, ui),
+        cli::Command::Sap(args) => cmd::sap::run(config::sap(&args)?, ui),
         cli::Command::Completions { shell } => {
             generate::completion_to(shell, &mut std::io::stdout())?;
             Ok(Exit::Success)

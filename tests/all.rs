@@ -20,6 +20,7 @@ mod doctor;
 mod faults;
 mod impair_harness;
 mod lab;
+mod media;
 mod monitor;
 mod netns_harness;
 mod network;

@@ -5,8 +5,9 @@
 //! from two sources, a relay or a replayed capture, is two streams, each
 //! with its own sequence, and [`Analyzer::shared_senders`] names it), for
 //! anything else ("foreign" traffic) the source address. Test streams get loss, duplicates, reordering,
-//! corruption, one-way latency and jitter; foreign streams only counts,
-//! bytes and rate, since their payload says nothing about order or time.
+//! corruption, one-way latency and jitter; foreign streams get counts, bytes
+//! and rate, and when they turn out to be RTP or MPEG-TS, those formats'
+//! own sequence, timing and continuity figures ([`media`]).
 //!
 //! Pure logic: no sockets, no I/O and no rendering: it hands out facts
 //! (streams, totals, intervals, per-group tallies and join latency) that
@@ -19,6 +20,7 @@
 pub mod alarm;
 pub mod groups;
 pub mod histogram;
+pub mod media;
 pub mod seq;
 pub mod silence;
 pub mod verdict;
@@ -179,6 +181,8 @@ pub struct Stream {
     pub last_time: Duration,
     /// Boxed so foreign streams stay small.
     pub test: Option<Box<TestStats>>,
+    /// RTP and MPEG-TS recognition and figures; foreign streams only.
+    pub media: Option<Box<media::MediaStats>>,
     /// Counts at the previous stats record, for the interval figures.
     mark_received: u64,
     mark_lost: u64,
@@ -195,12 +199,14 @@ impl Stream {
             first_time: p.time,
             last_time: p.time,
             test: matches!(key.origin, Origin::Sender(..)).then(|| Box::new(TestStats::new())),
+            media: matches!(key.origin, Origin::Source(..))
+                .then(|| Box::new(media::MediaStats::new())),
             mark_received: 0,
             mark_lost: 0,
         }
     }
 
-    fn record(&mut self, p: &Packet<'_>) {
+    fn record(&mut self, p: &Packet<'_>, opts: &media::MediaOptions, clock: Option<u32>) {
         self.received += 1;
         self.bytes += p.payload.len() as u64;
         self.source = p.source;
@@ -211,7 +217,24 @@ impl Stream {
         self.last_time = self.last_time.max(p.time);
         if let (Some(t), Some(h)) = (self.test.as_deref_mut(), p.test.as_ref()) {
             t.record(p, h);
+        } else if let Some(m) = self.media.as_deref_mut() {
+            m.record(p.payload, p.time, opts, clock);
         }
+    }
+
+    /// The RTP figures, once the stream is known to be RTP.
+    pub fn rtp(&self) -> Option<&media::RtpStats> {
+        self.media.as_deref().and_then(media::MediaStats::rtp)
+    }
+
+    /// The transport stream figures, once the stream is known to carry one.
+    pub fn ts(&self) -> Option<&media::TsStats> {
+        self.media.as_deref().and_then(media::MediaStats::ts)
+    }
+
+    /// `rtp`, `mpegts` or `rtp/mpegts` when recognised.
+    pub fn format(&self) -> Option<&'static str> {
+        self.media.as_deref().and_then(media::MediaStats::format)
     }
 
     pub fn sender(&self) -> Option<u64> {
@@ -239,8 +262,13 @@ impl Stream {
         (secs > 0.0).then(|| self.bytes as f64 * 8.0 / secs)
     }
 
+    /// Test packets lost, or RTP packets lost for an RTP stream.
     pub fn lost(&self) -> u64 {
-        self.test.as_ref().map_or(0, |t| t.seq.lost())
+        match (&self.test, self.rtp()) {
+            (Some(t), _) => t.seq.lost(),
+            (None, Some(r)) => r.figures().lost,
+            (None, None) => 0,
+        }
     }
 
     /// `None` for foreign streams.
@@ -275,10 +303,10 @@ pub struct GroupView {
     pub bytes: u64,
     pub last_source: Option<SocketAddr>,
     pub last_ttl: Option<u8>,
-    /// Summed over the group's test streams.
+    /// Summed over the group's test streams and RTP streams.
     pub expected: u64,
     pub lost: u64,
-    /// `None` when the group carried no test packets.
+    /// `None` when the group carried neither test packets nor RTP.
     pub loss_pct: Option<f64>,
 }
 
@@ -305,6 +333,30 @@ pub struct Totals {
     /// Packets of streams beyond the cap: counted, not analysed.
     pub overflow_packets: u64,
     pub overflow_bytes: u64,
+    pub media: MediaTotals,
+}
+
+/// RTP and MPEG-TS figures summed over the streams recognised as such.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MediaTotals {
+    pub rtp_streams: usize,
+    pub rtp: media::SeqFigures,
+    pub ts_streams: usize,
+    pub ts_packets: u64,
+    pub ts_cc_errors: u64,
+    pub ts_tei: u64,
+    pub ts_sync_errors: u64,
+}
+
+impl MediaTotals {
+    pub fn any(&self) -> bool {
+        self.rtp_streams > 0 || self.ts_streams > 0
+    }
+
+    /// `None` without RTP streams.
+    pub fn rtp_loss_pct(&self) -> Option<f64> {
+        (self.rtp.expected > 0).then(|| pct(self.rtp.lost, self.rtp.expected))
+    }
 }
 
 impl Totals {
@@ -333,6 +385,11 @@ pub struct Analyzer {
     group_overflow: Vec<u64>,
     /// When the previous stats record was made (or the analyzer created).
     mark: Instant,
+    media: media::MediaOptions,
+    /// Per configured group, an RTP clock rate an SDP announced.
+    clocks: Vec<Option<u32>>,
+    /// The stream of the latest packet.
+    last: Option<usize>,
 }
 
 impl Analyzer {
@@ -357,6 +414,29 @@ impl Analyzer {
             group_streams: vec![0; groups.len()],
             group_overflow: vec![0; groups.len()],
             mark: Instant::now(),
+            media: media::MediaOptions::default(),
+            clocks: vec![None; groups.len()],
+            last: None,
+        }
+    }
+
+    /// Whether the latest packet's stream is known to be RTP.
+    pub fn last_is_rtp(&self) -> bool {
+        self.last
+            .and_then(|i| self.streams.get(i))
+            .is_some_and(|s| s.rtp().is_some())
+    }
+
+    /// How foreign streams are analysed (`--rtp`, `--no-rtp`, `--rtp-clock`).
+    pub fn set_media(&mut self, opts: media::MediaOptions) {
+        self.media = opts;
+    }
+
+    /// The RTP clock rate of the stream on configured group `group`, as
+    /// an SDP announced it.
+    pub fn set_clock(&mut self, group: usize, hz: u32) {
+        if let Some(c) = self.clocks.get_mut(group) {
+            *c = Some(hz);
         }
     }
 
@@ -429,8 +509,12 @@ impl Analyzer {
         tally.last_source = Some(p.source);
         tally.last_ttl = p.ttl;
 
-        match self.find_or_add(p) {
-            Some(i) => self.streams[i].record(p),
+        self.last = self.find_or_add(p);
+        match self.last {
+            Some(i) => {
+                let clock = p.group.and_then(|g| self.clocks.get(g).copied().flatten());
+                self.streams[i].record(p, &self.media, clock)
+            }
             None => {
                 self.overflow_packets += 1;
                 self.overflow_bytes += p.payload.len() as u64;
@@ -525,6 +609,23 @@ impl Analyzer {
                 None => {
                     t.foreign_streams += 1;
                     t.foreign_packets += s.received;
+                    let m = &mut t.media;
+                    if let Some(r) = s.rtp() {
+                        m.rtp_streams += 1;
+                        let f = r.figures();
+                        m.rtp.expected += f.expected;
+                        m.rtp.lost += f.lost;
+                        m.rtp.duplicates += f.duplicates;
+                        m.rtp.reordered += f.reordered;
+                        m.rtp.late += f.late;
+                    }
+                    if let Some(x) = s.ts() {
+                        m.ts_streams += 1;
+                        m.ts_packets += x.packets;
+                        m.ts_cc_errors += x.cc_errors;
+                        m.ts_tei += x.tei;
+                        m.ts_sync_errors += x.sync_errors + x.sync_byte_errors;
+                    }
                 }
             }
         }
@@ -552,9 +653,17 @@ impl Analyzer {
             })
             .collect();
         for s in &self.streams {
-            if let (Some(v), Some(t)) = (s.key.group.and_then(|g| views.get_mut(g)), &s.test) {
+            let Some(v) = s.key.group.and_then(|g| views.get_mut(g)) else {
+                continue;
+            };
+            if let Some(t) = &s.test {
                 v.expected += t.seq.expected();
                 v.lost += t.seq.lost();
+            } else if let Some(r) = s.rtp() {
+                // An IPTV channel's loss, from its RTP sequence numbers.
+                let f = r.figures();
+                v.expected += f.expected;
+                v.lost += f.lost;
             }
         }
         for v in &mut views {
@@ -608,7 +717,8 @@ impl Analyzer {
                 let change = StreamInterval {
                     received: s.received - s.mark_received,
                     // Loss can shrink when late packets fill gaps: floor at 0.
-                    lost: s.test.is_some().then(|| lost.saturating_sub(s.mark_lost)),
+                    lost: (s.test.is_some() || s.rtp().is_some())
+                        .then(|| lost.saturating_sub(s.mark_lost)),
                 };
                 s.mark_received = s.received;
                 s.mark_lost = lost;
@@ -646,7 +756,7 @@ impl Interval {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StreamInterval {
     pub received: u64,
-    /// New sequence gaps; `None` for foreign streams.
+    /// New sequence gaps; `None` for foreign streams other than RTP.
     pub lost: Option<u64>,
 }
 

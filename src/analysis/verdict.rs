@@ -24,6 +24,12 @@ impl Diagnostics {
         }
     }
 
+    /// How foreign streams are analysed (RTP and MPEG-TS).
+    pub fn with_media(mut self, opts: super::media::MediaOptions) -> Self {
+        self.analyzer.set_media(opts);
+        self
+    }
+
     pub fn record(&mut self, p: &Packet<'_>) {
         self.joins.record(p);
         self.analyzer.record(p);

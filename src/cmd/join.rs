@@ -115,7 +115,7 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     }
     let mut sink = JoinSink {
         groups: recv_cfg.groups.clone(),
-        diag: Diagnostics::new(&rx),
+        diag: Diagnostics::new(&rx).with_media(recv_cfg.media),
         rates: GroupRates::new(recv_cfg.groups.len()),
         quiet: ui.quiet,
         terminal: io::stderr().is_terminal(),

@@ -100,6 +100,7 @@ impl<W: Write> Sink for ListenSink<W> {
         if let Some(ended) = p.group.and_then(|g| self.silence.arrived(g, p.time)) {
             self.report_silence(&ended)?;
         }
+        self.labels.rtp = self.diag.analyzer.last_is_rtp();
         self.render.packet(&mut self.out, p, &mut self.labels)
     }
 
@@ -174,10 +175,11 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
         ),
         render: output::renderer(cfg.format),
         labels: Labels {
+            rtp: false,
             groups: recv_cfg.groups.clone(),
             names: IfNames::new(&recv_cfg.ifaces),
         },
-        diag: Diagnostics::new(&rx),
+        diag: Diagnostics::new(&rx).with_media(recv_cfg.media),
         quiet: ui.quiet,
         silence: SilenceWatch::for_receiver(recv_cfg.silence, &rx, false),
         changes: Vec::new(),

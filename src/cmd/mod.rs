@@ -8,6 +8,7 @@ pub mod join;
 pub mod listen;
 pub mod monitor;
 pub mod querier;
+pub mod sap;
 pub mod selftest;
 pub mod send;
 pub mod sockopt;

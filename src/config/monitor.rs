@@ -194,6 +194,7 @@ pub fn monitor(args: &cli::MonitorArgs) -> Result<MonitorConfig> {
             max_loss: None,
             silence: silence_rule(args.silent_after)?,
             metrics,
+            media: super::receive::media(&args.media)?,
         },
         labels,
         arg_groups,

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::duration::check_optional_duration;
 use super::{Group, Iface, IfaceTable};
+use crate::analysis::media::{MediaOptions, RtpMode};
 use crate::analysis::SilenceRule;
 use crate::cli;
 use crate::usage;
@@ -49,6 +50,8 @@ pub struct ReceiveConfig {
     pub silence: SilenceRule,
     /// `--metrics`: where to serve Prometheus metrics.
     pub metrics: Option<std::net::SocketAddr>,
+    /// RTP and MPEG-TS analysis of foreign streams.
+    pub media: MediaOptions,
 }
 
 pub(super) fn receive(
@@ -99,6 +102,30 @@ pub(super) fn receive(
             .as_deref()
             .map(super::parse_metrics_addr)
             .transpose()?,
+        media: media(&args.media)?,
+    })
+}
+
+/// Most RTP clocks are 8 kHz to 90 kHz; anything up to 1 GHz is taken.
+const MAX_RTP_CLOCK: u64 = 1_000_000_000;
+
+pub fn media(args: &cli::MediaArgs) -> Result<MediaOptions> {
+    let rtp_clock = match args.rtp_clock {
+        None => None,
+        Some(hz @ 1..=MAX_RTP_CLOCK) => u32::try_from(hz).ok(),
+        Some(hz) => {
+            return Err(usage!(
+                "--rtp-clock {hz} is not valid; give the RTP clock rate in Hz, 1 to {MAX_RTP_CLOCK}, e.g. 90000"
+            ))
+        }
+    };
+    Ok(MediaOptions {
+        rtp: match (args.rtp, args.no_rtp) {
+            (true, _) => RtpMode::Force,
+            (_, true) => RtpMode::Off,
+            _ => RtpMode::Auto,
+        },
+        rtp_clock,
     })
 }
 

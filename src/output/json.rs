@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{group_addr, write_ip, write_num, write_sender, IfNames, Labels, Render, Stamp};
 use crate::config::Group;
+use crate::media::rtp::RtpHeader;
 use crate::record::{IfaceChange, SilenceRecord, Start, Stats, Summary};
 use crate::recv::Packet;
 
@@ -24,7 +25,8 @@ impl<W: Write> Render<W> for Json {
     }
 
     fn packet(&self, out: &mut W, p: &Packet<'_>, labels: &mut Labels) -> io::Result<()> {
-        write_packet(out, p, &labels.groups, &mut labels.names)
+        let rtp = labels.rtp.then(|| RtpHeader::parse(p.payload)).flatten();
+        write_packet_rtp(out, p, &labels.groups, &mut labels.names, rtp.as_ref())
     }
 
     /// Scripts reading JSON see interface changes in the stream itself, at once.
@@ -59,6 +61,18 @@ pub fn write_packet(
     groups: &[Group],
     names: &mut IfNames,
 ) -> io::Result<()> {
+    write_packet_rtp(out, p, groups, names, None)
+}
+
+/// As [`write_packet`], with an `rtp` object for a packet of a stream
+/// known to be RTP.
+pub fn write_packet_rtp(
+    out: &mut impl Write,
+    p: &Packet<'_>,
+    groups: &[Group],
+    names: &mut IfNames,
+    rtp: Option<&RtpHeader>,
+) -> io::Result<()> {
     // Plain byte writes and itoa rather than `write!`: core::fmt was the
     // largest user-space cost per packet.
     out.write_all(b"{\"type\":\"packet\",\"time\":\"")?;
@@ -90,6 +104,21 @@ pub fn write_packet(
     write_num(out, p.payload.len())?;
     if p.truncated {
         out.write_all(b",\"truncated\":true")?;
+    }
+    if let Some(h) = rtp {
+        out.write_all(b",\"rtp\":{\"ssrc\":")?;
+        write_num(out, h.ssrc)?;
+        out.write_all(b",\"seq\":")?;
+        write_num(out, h.seq)?;
+        out.write_all(b",\"timestamp\":")?;
+        write_num(out, h.timestamp)?;
+        out.write_all(b",\"payload_type\":")?;
+        write_num(out, h.payload_type)?;
+        out.write_all(if h.marker {
+            b",\"marker\":true}"
+        } else {
+            b",\"marker\":false}"
+        })?;
     }
     match p.test {
         Some(h) => {

@@ -8,6 +8,7 @@
 pub mod hex;
 pub mod host;
 pub mod json;
+pub mod media_report;
 pub mod phrases;
 pub mod querier;
 pub mod report;
@@ -101,6 +102,9 @@ impl<W: Write> Render<W> for Silent {
 pub struct Labels {
     pub groups: Vec<Group>,
     pub names: IfNames,
+    /// The packet's stream is known to be RTP (set per packet from the
+    /// analysis), so its header is shown.
+    pub rtp: bool,
 }
 
 /// Interface names by index, loaded once; an index that appears later

@@ -157,6 +157,7 @@ fn write_streams(out: &mut String, a: &Analysis<'_>) {
     if a.test_streams > 0 {
         let _ = writeln!(out, "note: {CLOCK_NOTE}");
     }
+    super::media_report::write_media(out, a);
 }
 
 fn text_row(s: &StreamRecord<'_>) -> [String; COLUMNS] {
@@ -174,6 +175,14 @@ fn text_row(s: &StreamRecord<'_>) -> [String; COLUMNS] {
         row[0] = group;
         row[1] = who;
         row[2] = s.received.to_string();
+        if let Some(r) = &s.rtp {
+            // RTP's own sequence numbers give the same figures.
+            row[3] = format!("{} ({:.2}%)", r.lost, r.loss_pct);
+            row[4] = r.duplicates.to_string();
+            row[5] = r.reordered.to_string();
+            row[6] = r.late.to_string();
+            row[9] = r.jitter_ms.map_or_else(dash, |j| format!("{j:.3} ms"));
+        }
         return row;
     };
     let l = &t.latency;

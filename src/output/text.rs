@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use super::{group_addr, write_sender, IfNames, Labels, Render, Stamp};
 use crate::config::Group;
 use crate::escape::write_escaped;
+use crate::media::rtp::RtpHeader;
 use crate::record::Start;
 use crate::recv::Packet;
 
@@ -20,7 +21,26 @@ impl<W: Write> Render<W> for Text {
     }
 
     fn packet(&self, out: &mut W, p: &Packet<'_>, labels: &mut Labels) -> io::Result<()> {
-        write_packet(out, p, &labels.groups, &mut labels.names)
+        match labels.rtp.then(|| RtpHeader::parse(p.payload)).flatten() {
+            Some(h) => {
+                write_prefix(out, p, &labels.groups, &mut labels.names)?;
+                write!(
+                    out,
+                    "rtp pt {} seq {} ts {} ssrc {:08x}{}",
+                    h.payload_type,
+                    h.seq,
+                    h.timestamp,
+                    h.ssrc,
+                    if h.marker { " marker" } else { "" }
+                )?;
+                out.write_all(if p.truncated {
+                    b" [truncated]\n"
+                } else {
+                    b"\n"
+                })
+            }
+            None => write_packet(out, p, &labels.groups, &mut labels.names),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use super::media::{MediaTotalsRecord, RtpRecord, TsRecord};
 use super::time::rfc3339;
 use super::{group_addr, ip_of, GroupRef, SenderId};
 use crate::analysis::{
@@ -45,6 +46,13 @@ pub struct StreamRecord<'a> {
     pub rate_bps: Option<f64>,
     #[serde(flatten)]
     pub test: Option<TestRecord>,
+    /// Foreign streams recognised as `rtp`, `mpegts` or `rtp/mpegts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtp: Option<RtpRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<TsRecord>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalRecord>,
 }
@@ -131,6 +139,7 @@ impl<'a> StreamRecord<'a> {
                 latency_clock: t.latency_clock(),
             }
         });
+        let (format, rtp, ts) = super::media::of_stream(s);
         Self {
             kind: if s.test.is_some() { "test" } else { "foreign" },
             group,
@@ -147,6 +156,9 @@ impl<'a> StreamRecord<'a> {
             rate_pps: s.rate_pps(),
             rate_bps: s.rate_bps(),
             test,
+            format,
+            rtp,
+            ts,
             interval: None,
         }
     }
@@ -177,6 +189,9 @@ pub struct Analysis<'a> {
     pub overflow_packets: u64,
     pub overflow_bytes: u64,
     pub max_streams: usize,
+    /// RTP and MPEG-TS sums; only when such streams were recognised.
+    #[serde(flatten)]
+    pub media: Option<MediaTotalsRecord>,
 }
 
 impl<'a> Analysis<'a> {
@@ -218,6 +233,7 @@ impl<'a> Analysis<'a> {
             overflow_packets: t.overflow_packets,
             overflow_bytes: t.overflow_bytes,
             max_streams: a.max_streams(),
+            media: MediaTotalsRecord::new(&t.media),
         }
     }
 }

@@ -29,7 +29,9 @@ mod alarm;
 mod analysis;
 mod groups;
 mod host;
+mod media;
 mod querier;
+mod sap;
 mod sockopt;
 mod time;
 
@@ -50,7 +52,9 @@ pub use analysis::{
 };
 pub use groups::MembershipRecord;
 pub use host::{Address, DoctorCheck, DoctorSummary, Interface, MulticastRoute};
+pub use media::{MediaTotalsRecord, PidRecord, RtpRecord, TsRecord};
 pub use querier::{EventRecord, QuerierSummary, QueryRecord, ReportRecord};
+pub use sap::{Refusal, SapEvent, SapJoin, SapStream, SapSummary, SessionRecord};
 pub use sockopt::{sockopt_records, SockoptJoin, SockoptLine, SockoptRow};
 pub use time::Stamp;
 

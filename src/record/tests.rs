@@ -548,3 +548,84 @@ fn alarm_records() {
     let labels = [Some("News \"HD\""), None, Some("x\u{1b}[2J")];
     same!(drive::alarms(&g, &labels, &changes, ms(4_100)), "alarm.out");
 }
+
+/// An RTP header for the media fixture.
+fn rtp(seq: u16, ts: u32, ssrc: u32, pt: u8, payload: &[u8]) -> Vec<u8> {
+    let mut p = vec![0x80, pt];
+    p.extend_from_slice(&seq.to_be_bytes());
+    p.extend_from_slice(&ts.to_be_bytes());
+    p.extend_from_slice(&ssrc.to_be_bytes());
+    p.extend_from_slice(payload);
+    p
+}
+
+/// Streams a probe would meet: MPEG-TS over RTP across a sequence wrap
+/// with a lost and a duplicated datagram; MPEG-TS straight over UDP with
+/// a continuity jump; and RTP audio whose SSRC changes.
+fn media_datagrams() -> Vec<Datagram> {
+    use crate::media::ts::tests::packet as ts;
+    let mut out = Vec::new();
+    let mut cc = 0u8;
+    for (i, seq) in [65533u16, 65534, 65535, 1, 2, 2].into_iter().enumerate() {
+        let i = i as u64;
+        let n = u8::try_from(seq.wrapping_sub(65533)).unwrap_or(0);
+        // Two video packets per datagram, counters by the sequence number.
+        let mut payload = ts(0x100, n * 2, true, false, Some(u64::from(n) * 20 * 27_000));
+        payload.extend(ts(0x100, n * 2 + 1, true, false, None));
+        cc = cc.max(n);
+        let p = rtp(seq, u32::from(n) * 1800, 0xdead_beef, 33, &payload);
+        out.push(dgram(p, i * 20 + i % 2, "192.0.2.1:4000", Some(0), Some(1)));
+    }
+    for (i, counters) in [[0u8, 1], [2, 3], [7, 8]].into_iter().enumerate() {
+        let mut d = ts(0, counters[0], true, false, None);
+        d.extend(ts(0x44, counters[1], true, false, None));
+        out.push(dgram(
+            d,
+            i as u64 * 10,
+            "198.51.100.1:1234",
+            Some(1),
+            Some(5),
+        ));
+    }
+    for (i, (seq, ssrc)) in [(10u16, 1u32), (11, 1), (12, 1), (500, 2), (501, 2)]
+        .into_iter()
+        .enumerate()
+    {
+        let p = rtp(seq, u32::from(seq) * 160, ssrc, 0, &[0x55; 160]);
+        out.push(dgram(
+            p,
+            i as u64 * 20,
+            "[2001:db8::5]:7000",
+            Some(2),
+            Some(3),
+        ));
+    }
+    out
+}
+
+#[test]
+fn media_summaries() {
+    let data = media_datagrams();
+    let a = analyzed(&data);
+    let n = data.len() as u64;
+    let out = summary_both(&a, vec![None; 3], &outcome(n), Some(0), 212_992, None);
+    same!(out, "media_summary.out");
+    // Stats intervals carry RTP loss, as they do test loss.
+    let mut b = analyzed(&data);
+    let interval = b.take_interval(Instant::now());
+    let lost: Vec<Option<u64>> = interval.streams.iter().map(|s| s.lost).collect();
+    assert_eq!(lost, [Some(1), None, Some(0)]);
+}
+
+#[test]
+fn media_packets() {
+    let data = media_datagrams();
+    let packets: Vec<Packet<'_>> = data.iter().map(Datagram::packet).collect();
+    let mut out = drive::media_packets(ListenFormat::Json, &groups(), &packets);
+    out.extend(drive::media_packets(
+        ListenFormat::Text,
+        &groups(),
+        &packets,
+    ));
+    same!(out, "media_packets.out");
+}

@@ -14,6 +14,7 @@ use crate::recv::{IfaceEvent, Outcome, Packet};
 pub fn packets(format: ListenFormat, groups: &[Group], packets: &[Packet<'_>]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut labels = Labels {
+        rtp: false,
         groups: groups.to_vec(),
         names: IfNames::default(),
     };
@@ -165,6 +166,25 @@ pub fn alarms(
         let rec = crate::record::AlarmRecord::new(c, &groups[c.group], labels[c.group], now);
         write_record(&mut out, &rec).unwrap();
         writeln!(out, "{}", phrases::alarm(&rec)).unwrap();
+    }
+    out
+}
+
+/// Packets as `listen` prints them, RTP headers shown once the analysis
+/// knows a stream is RTP (as `cmd::listen` does per packet).
+pub fn media_packets(format: ListenFormat, groups: &[Group], packets: &[Packet<'_>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut labels = Labels {
+        rtp: false,
+        groups: groups.to_vec(),
+        names: IfNames::default(),
+    };
+    let mut a = Analyzer::new(groups);
+    let render = output::renderer::<Vec<u8>>(format);
+    for p in packets {
+        a.record(p);
+        labels.rtp = a.last_is_rtp();
+        render.packet(&mut out, p, &mut labels).unwrap();
     }
     out
 }
