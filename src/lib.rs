@@ -22,6 +22,7 @@ pub mod exit;
 pub mod generate;
 pub mod logging;
 pub mod output;
+pub mod ping;
 pub mod platform;
 pub mod record;
 pub mod recv;
@@ -43,6 +44,8 @@ pub fn run(cli: cli::Cli) -> Result<Exit> {
         cli::Command::Listen(args) => cmd::listen::run(config::listen(&args)?, ui),
         cli::Command::Send(args) => cmd::send::run(config::send(&args)?, ui),
         cli::Command::Sockopt(args) => cmd::sockopt::run(config::sockopt(&args)?, ui),
+        cli::Command::Ping(args) => cmd::ping::run(config::ping(&args)?, ui),
+        cli::Command::Pong(args) => cmd::pong::run(config::pong(&args)?, ui),
         cli::Command::Selftest(args) => cmd::selftest::run(config::selftest(&args)?, ui),
         cli::Command::Completions { shell } => {
             generate::completion_to(shell, &mut std::io::stdout())?;

@@ -3,6 +3,8 @@
 
 pub mod join;
 pub mod listen;
+pub mod ping;
+pub mod pong;
 pub mod selftest;
 pub mod send;
 pub mod sockopt;

@@ -8,6 +8,7 @@
 pub mod hex;
 pub mod json;
 pub mod phrases;
+pub mod ping;
 pub mod report;
 pub mod text;
 

@@ -19,6 +19,7 @@
 //! and a method on [`crate::output::Render`] where formats differ.
 
 mod analysis;
+pub mod ping;
 mod sockopt;
 mod time;
 

@@ -1,0 +1,112 @@
+//! `mcast ping`'s output: a line per reply like ping(8), or a JSON record;
+//! then a table per responder (or `responder` records).
+
+use std::io::{self, Write};
+
+use crate::ping::tally::{Path, ResponderTally};
+use crate::ping::{ReplyEvent, ReplyOut};
+use crate::record::ping::{PathRecord, ReplyRecord, ResponderRecord, Rtt};
+
+/// Reply lines or records, buffered until the sockets are drained.
+pub struct Replies<W: Write> {
+    pub out: W,
+    pub json: bool,
+}
+
+fn opt(v: Option<u8>) -> String {
+    v.map_or_else(|| "?".to_string(), |v| v.to_string())
+}
+
+impl<W: Write> ReplyOut for Replies<W> {
+    fn reply(&mut self, e: &ReplyEvent<'_>) -> io::Result<()> {
+        if self.json {
+            serde_json::to_writer(&mut self.out, &ReplyRecord::new(e))?;
+            return self.out.write_all(b"\n");
+        }
+        let h = &e.heard;
+        let name = crate::escape::escaped(h.name);
+        let sep = if name.is_empty() { "" } else { " " };
+        write!(
+            self.out,
+            "{} bytes from {}{sep}{name}: {} seq={} ttl={} hops={}/{}",
+            e.bytes,
+            e.from.ip(),
+            h.path.as_str(),
+            h.seq,
+            opt(e.ttl),
+            opt(h.hops_out),
+            opt(h.hops_back),
+        )?;
+        if let Some(ns) = h.rtt_ns {
+            write!(self.out, " time={:.3} ms", ns as f64 / 1e6)?;
+        }
+        if e.duplicate {
+            self.out.write_all(b" (DUP!)")?;
+        }
+        self.out.write_all(b"\n")
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn rtt_text(r: Option<Rtt>) -> String {
+    r.map_or_else(
+        || "-".to_string(),
+        |r| {
+            format!(
+                "{:.3}/{:.3}/{:.3}/{:.3}/{:.3}/{:.3}",
+                r.min, r.avg, r.p50, r.p99, r.max, r.stddev
+            )
+        },
+    )
+}
+
+/// The per-responder table (text) or records (JSON).
+pub fn responders(
+    out: &mut impl Write,
+    json: bool,
+    list: &[ResponderTally],
+    sent: u64,
+) -> io::Result<()> {
+    if json {
+        for r in list {
+            serde_json::to_writer(&mut *out, &ResponderRecord::new(r, sent))?;
+            out.write_all(b"\n")?;
+        }
+        return Ok(());
+    }
+    if list.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<40} {:<16} {:<9} {:>5} {:>7} {:>4} {:>9}  RTT MIN/AVG/P50/P99/MAX/STDDEV ms",
+        "RESPONDER", "NAME", "PATH", "RECV", "LOSS", "DUP", "HOPS O/B"
+    )?;
+    for r in list {
+        for (k, path) in [Path::Multicast, Path::Unicast].into_iter().enumerate() {
+            let p = PathRecord::new(r.path(path), sent);
+            let (who, name) = if k == 0 {
+                (
+                    format!("{} #{:016x}", r.addr, r.id),
+                    crate::escape::escaped(&r.name),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            writeln!(
+                out,
+                "{who:<40} {name:<16} {:<9} {:>5} {:>6.1}% {:>4} {:>9}  {}",
+                path.as_str(),
+                p.received,
+                p.loss_pct,
+                p.duplicates,
+                format!("{}/{}", opt(p.hops_out), opt(p.hops_back)),
+                rtt_text(p.rtt_ms),
+            )?;
+        }
+    }
+    Ok(())
+}

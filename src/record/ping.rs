@@ -1,0 +1,140 @@
+//! `mcast ping`'s records: one `reply` per reply, one `responder` per
+//! responder at the end, one `ping` summary; `mesh_pair` per pair in a
+//! mesh. Text forms are in [`crate::output::ping`].
+
+use std::net::{IpAddr, SocketAddr};
+
+use serde::Serialize;
+
+use super::SenderId;
+use crate::escape;
+use crate::ping::tally::{PathTally, ResponderTally};
+use crate::ping::ReplyEvent;
+
+/// RTTs in milliseconds: min/avg/p50/p99/max/stddev.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Rtt {
+    pub min: f64,
+    pub avg: f64,
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub stddev: f64,
+}
+
+fn ms(ns: i64) -> f64 {
+    ns as f64 / 1e6
+}
+
+impl Rtt {
+    pub fn of(p: &PathTally) -> Option<Self> {
+        let h = &p.rtt;
+        Some(Self {
+            min: ms(h.min()?),
+            avg: h.mean()? / 1e6,
+            p50: ms(h.quantile(0.5)?),
+            p99: ms(h.quantile(0.99)?),
+            max: ms(h.max()?),
+            stddev: p.stddev_ms()?,
+        })
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename = "reply")]
+pub struct ReplyRecord {
+    pub from: SocketAddr,
+    pub responder: SenderId,
+    pub name: String,
+    pub path: &'static str,
+    pub seq: u64,
+    pub bytes: usize,
+    pub ttl: Option<u8>,
+    pub hops_out: Option<u8>,
+    pub hops_back: Option<u8>,
+    pub rtt_ms: Option<f64>,
+    pub duplicate: bool,
+}
+
+impl ReplyRecord {
+    pub fn new(e: &ReplyEvent<'_>) -> Self {
+        let h = &e.heard;
+        Self {
+            from: e.from,
+            responder: SenderId(h.id),
+            name: escape::escaped(h.name),
+            path: h.path.as_str(),
+            seq: h.seq,
+            bytes: e.bytes,
+            ttl: e.ttl,
+            hops_out: h.hops_out,
+            hops_back: h.hops_back,
+            rtt_ms: h.rtt_ns.map(ms),
+            duplicate: e.duplicate,
+        }
+    }
+}
+
+/// One path of one responder.
+#[derive(Debug, Serialize)]
+pub struct PathRecord {
+    pub received: u64,
+    pub lost: u64,
+    pub loss_pct: f64,
+    pub duplicates: u64,
+    pub hops_out: Option<u8>,
+    pub hops_back: Option<u8>,
+    pub rtt_ms: Option<Rtt>,
+}
+
+impl PathRecord {
+    pub fn new(p: &PathTally, sent: u64) -> Self {
+        Self {
+            received: p.received,
+            lost: sent.saturating_sub(p.received),
+            loss_pct: p.loss_pct(sent),
+            duplicates: p.duplicates,
+            hops_out: p.hops_out,
+            hops_back: p.hops_back,
+            rtt_ms: Rtt::of(p),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename = "responder")]
+pub struct ResponderRecord {
+    pub addr: IpAddr,
+    pub responder: SenderId,
+    pub name: String,
+    pub probes: u64,
+    pub multicast: PathRecord,
+    pub unicast: PathRecord,
+}
+
+impl ResponderRecord {
+    pub fn new(r: &ResponderTally, sent: u64) -> Self {
+        Self {
+            addr: r.addr,
+            responder: SenderId(r.id),
+            name: escape::escaped(&r.name),
+            probes: sent,
+            multicast: PathRecord::new(&r.multicast, sent),
+            unicast: PathRecord::new(&r.unicast, sent),
+        }
+    }
+}
+
+/// The end of a ping run: how many answered against what was expected.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename = "ping")]
+pub struct PingSummary {
+    pub target: String,
+    pub probes: u64,
+    pub responders: usize,
+    pub expect: u64,
+    pub max_loss_pct: Option<f64>,
+    /// Responders whose loss went over `max_loss_pct`.
+    pub over_loss: usize,
+    pub ok: bool,
+}
