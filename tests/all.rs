@@ -21,6 +21,7 @@ mod impair_harness;
 mod lab;
 mod netns_harness;
 mod network;
+mod ping;
 mod recv_faults;
 mod send_faults;
 mod sockopt;

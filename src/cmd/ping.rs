@@ -3,16 +3,16 @@
 //! a table per responder, exit 1 when fewer than `--expect` answered or
 //! one lost more than `--max-loss`.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::net::SocketAddr;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::config::{Group, Pace, PingConfig, PingTarget, StopRule, Ui};
 use crate::exit::Exit;
 use crate::output::ping::{responders, Replies};
-use crate::ping::tally::{Path, ResponderTally};
-use crate::ping::{family_index, ssmping, Answerer, Pinger, Probing};
+use crate::ping::tally::ResponderTally;
+use crate::ping::{family_index, ssmping, Answerer, Pinger, Probing, UNICAST_TTL};
 use crate::platform::{self, Family};
 use crate::record::ping::PingSummary;
 use crate::recv::{self, Receiver};
@@ -47,7 +47,13 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
                 initial_ttl: cfg.ttl,
                 multicast_reply: cfg.multicast_reply,
             };
-            (listen, group.socket_addr(), content, Probing::Native { sender: me }, mesh)
+            (
+                listen,
+                group.socket_addr(),
+                content,
+                Probing::Native { sender: me },
+                mesh,
+            )
         }
         PingTarget::Ssmping { server, group, asm } => {
             let listen = Group {
@@ -67,7 +73,12 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
         }
     };
     let family = Family::of(group.addr);
-    let mut rx = Receiver::open(std::slice::from_ref(&group), cfg.iface.as_ref(), RCVBUF, false)?;
+    let mut rx = Receiver::open(
+        std::slice::from_ref(&group),
+        cfg.iface.as_ref(),
+        RCVBUF,
+        false,
+    )?;
     let port = if mesh {
         rx.add_unicast(family, group.port)?
     } else {
@@ -81,7 +92,7 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
         loopback: Some(mesh),
     };
     let mut tx = Sender::adopt(rx.socket_on(family, port)?, &setup)?;
-    tx.set_unicast_ttl(cfg.ttl)?;
+    tx.set_unicast_ttl(UNICAST_TTL)?;
     tx.aim_unconnected(&[target]);
     let answerer = mesh.then(|| {
         let mut a = Answerer::new(me, cfg.name.clone(), cfg.ttl, cfg.multicast_reply, 1000.0);
@@ -120,7 +131,9 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
     };
     let rate = 1.0 / cfg.interval.as_secs_f64();
     // Counted from the start: the last probe goes at (count - 1) x interval.
-    let span = cfg.interval.saturating_mul(u32::try_from(cfg.count - 1).unwrap_or(u32::MAX));
+    let span = cfg
+        .interval
+        .saturating_mul(u32::try_from(cfg.count - 1).unwrap_or(u32::MAX));
     let rule = StopRule {
         count: None,
         timeout: None,
@@ -191,8 +204,11 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
         };
         crate::say!("mcast: check failed: {why}")?;
     }
-    let _ = Path::Unicast;
-    Ok(if ok { Exit::Success } else { Exit::NotDelivered })
+    Ok(if ok {
+        Exit::Success
+    } else {
+        Exit::NotDelivered
+    })
 }
 
 /// The mesh answers from the socket it probes from, so its replies to the
@@ -205,11 +221,6 @@ fn platform_clone(
 ) -> Option<Sender> {
     let sock = rx.socket_on(family, port).ok()?;
     let tx = Sender::adopt(sock, setup).ok()?;
-    tx.set_unicast_ttl(setup.ttl.unwrap_or(64)).ok()?;
+    tx.set_unicast_ttl(UNICAST_TTL).ok()?;
     Some(tx)
-}
-
-#[allow(dead_code)]
-fn _unused(_: &mut dyn io::Write) -> Result<()> {
-    Err(anyhow::anyhow!("")).context("")
 }

@@ -10,7 +10,7 @@ use crate::clock;
 use crate::config::{PongConfig, StopRule, Ui};
 use crate::exit::Exit;
 use crate::output::phrases;
-use crate::ping::{family_index, ssmping, Answerer, Pinger};
+use crate::ping::{family_index, ssmping, Answerer, Pinger, UNICAST_TTL};
 use crate::platform::Family;
 use crate::recv::{self, Packet, Receiver, Sink};
 use crate::send::{sender_id, Sender, SenderSetup};
@@ -58,7 +58,7 @@ fn reply_sender(cfg: &PongConfig, family: Family, ttl: u8) -> Result<Sender> {
         ttl: Some(ttl),
         loopback: None,
     })?;
-    tx.set_unicast_ttl(ttl)?;
+    tx.set_unicast_ttl(UNICAST_TTL)?;
     Ok(tx)
 }
 
@@ -112,7 +112,7 @@ pub fn run(cfg: PongConfig, ui: Ui) -> Result<Exit> {
             .as_ref()
             .map_or_else(String::new, |i| format!(" on {i}"));
         crate::say!(
-            "answering {}{iface} as {:?}, replies with TTL {}{}; Ctrl-C stops",
+            "answering {}{iface} as {:?}, replies to the group with TTL {}{}; Ctrl-C stops",
             what.join(" and "),
             crate::escape::controls(&cfg.name),
             cfg.ttl,

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::{check_duration, check_optional_duration, parse_groups, parse_port, Group, Iface, IfaceTable};
+use super::{
+    check_duration, check_optional_duration, parse_groups, parse_port, Group, Iface, IfaceTable,
+};
 use crate::cli;
 use crate::ping::{ssmping, wire};
 use crate::usage;
@@ -19,7 +21,11 @@ pub enum PingTarget {
     /// mcast's probes to a group (`--mesh`: probing and answering).
     Group { group: Group, mesh: bool },
     /// An ssmping client of `server`, replies asked on `group`.
-    Ssmping { server: IpAddr, group: IpAddr, asm: bool },
+    Ssmping {
+        server: IpAddr,
+        group: IpAddr,
+        asm: bool,
+    },
 }
 
 #[derive(Debug, Clone)]

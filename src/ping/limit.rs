@@ -49,7 +49,12 @@ impl Limiter {
     pub fn allow(&mut self, who: IpAddr, now: Duration) -> bool {
         if !self.probers.contains_key(&who) && self.probers.len() >= self.capacity {
             // Only when full and a new prober comes: a scan, not per probe.
-            if let Some(oldest) = self.probers.iter().min_by_key(|(_, b)| b.last).map(|(k, _)| *k) {
+            if let Some(oldest) = self
+                .probers
+                .iter()
+                .min_by_key(|(_, b)| b.last)
+                .map(|(k, _)| *k)
+            {
                 self.probers.remove(&oldest);
             }
         }
@@ -100,7 +105,10 @@ mod tests {
         assert!(l.allow(ip(1), t));
         assert!(!l.allow(ip(1), t), "burst used up");
         assert!(l.allow(ip(2), t), "another prober is not affected");
-        assert!(l.allow(ip(1), t + Duration::from_millis(100)), "one token per 100 ms");
+        assert!(
+            l.allow(ip(1), t + Duration::from_millis(100)),
+            "one token per 100 ms"
+        );
         assert!(!l.allow(ip(1), t + Duration::from_millis(110)));
         assert_eq!(l.limited, 2);
     }

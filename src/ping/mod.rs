@@ -21,6 +21,10 @@ use crate::send::Sender;
 use limit::Limiter;
 use tally::{Heard, Path, Tally};
 
+/// TTL (hop limit) of unicast replies and probes, as ping(8) and
+/// ssmpingd send them: `--ttl` is the multicast TTL, as in `mcast send`.
+pub const UNICAST_TTL: u8 = 64;
+
 /// Answers probes: mcast's own on the groups, ssmping's on UDP 4321.
 pub struct Answerer {
     /// Native replies, per family (index 0: IPv4, 1: IPv6).
@@ -31,6 +35,8 @@ pub struct Answerer {
     pub ssmping_port: Option<u16>,
     pub me: u64,
     pub name: String,
+    /// TTL (hop limit) of replies to the group; unicast replies leave
+    /// with [`UNICAST_TTL`].
     pub initial_ttl: u8,
     /// Answer by multicast too (when the probe asks).
     pub reply_multicast: bool,
@@ -89,10 +95,10 @@ impl Answerer {
         let Some(tx) = self.tx[fam].as_ref() else {
             return true;
         };
-        let me = wire::Responder {
+        let mut me = wire::Responder {
             id: self.me,
             name: &self.name,
-            initial_ttl: self.initial_ttl,
+            initial_ttl: UNICAST_TTL,
         };
         let n = wire::write_reply(
             &mut self.buf[..],
@@ -107,6 +113,7 @@ impl Answerer {
         let group = p.dest.filter(IpAddr::is_multicast);
         let mut multicast = None;
         if let (Some(g), true, true) = (group, probe.multicast_reply, self.reply_multicast) {
+            me.initial_ttl = self.initial_ttl;
             let n = wire::write_reply(
                 &mut self.buf[..],
                 &probe,

@@ -183,10 +183,17 @@ mod tests {
         let m = parse_query(&QUERY_V4).unwrap();
         assert_eq!(m.id, Some(0x1a6d));
         assert_eq!(m.seq, Some(1));
-        assert_eq!(m.sent_ns, Some(0x6b0c_8dd6 * 1_000_000_000 + 0x0005_29f0 * 1_000));
+        assert_eq!(
+            m.sent_ns,
+            Some(0x6b0c_8dd6 * 1_000_000_000 + 0x0005_29f0 * 1_000)
+        );
         assert_eq!(m.group, Some(IpAddr::V4(GROUP_V4)));
         assert_eq!(reply_group(&m, false), Some(IpAddr::V4(GROUP_V4)));
-        assert_eq!(reply_group(&m, true), None, "an IPv4 group for an IPv6 client");
+        assert_eq!(
+            reply_group(&m, true),
+            None,
+            "an IPv4 group for an IPv6 client"
+        );
     }
 
     #[test]
@@ -221,7 +228,11 @@ mod tests {
         let mut unicast = QUERY_V4;
         unicast[34..38].copy_from_slice(&[192, 0, 2, 1]);
         let m = parse_query(&unicast).unwrap();
-        assert_eq!(reply_group(&m, false), None, "never answer to a unicast address");
+        assert_eq!(
+            reply_group(&m, false),
+            None,
+            "never answer to a unicast address"
+        );
     }
 
     #[test]

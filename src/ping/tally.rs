@@ -208,7 +208,11 @@ mod tests {
             ..heard(Path::Unicast, 0, 1)
         };
         assert_eq!(t.record(&ssmpingd(1)), Some((2, false)));
-        assert_eq!(t.record(&ssmpingd(3)), Some((3, false)), "ssmpingd told apart by address");
+        assert_eq!(
+            t.record(&ssmpingd(3)),
+            Some((3, false)),
+            "ssmpingd told apart by address"
+        );
         let r = &t.responders[0];
         assert_eq!((r.unicast.received, r.unicast.duplicates), (2, 1));
         assert_eq!(r.multicast.received, 2);
@@ -216,6 +220,9 @@ mod tests {
         assert_eq!(r.unicast.rtt.mean(), Some(200_000.0));
         let sd = r.unicast.stddev_ms().unwrap();
         assert!((sd - 0.1).abs() < 1e-9, "{sd}");
-        assert_eq!((r.unicast.hops_out, r.unicast.hops_back), (Some(1), Some(2)));
+        assert_eq!(
+            (r.unicast.hops_out, r.unicast.hops_back),
+            (Some(1), Some(2))
+        );
     }
 }

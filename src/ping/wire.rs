@@ -327,7 +327,10 @@ mod tests {
         let n = write_reply(&mut out, &probe(200), None, &ME, false, 1, 2);
         assert_eq!(n, REPLY_HEADER + 5);
         let r = Reply::parse(&out[..n]).unwrap();
-        assert_eq!((r.probe_arrival_ttl, r.hops_out(), r.to_group), (None, None, false));
+        assert_eq!(
+            (r.probe_arrival_ttl, r.hops_out(), r.to_group),
+            (None, None, false)
+        );
         assert_eq!(r.name(&out[..n]), b"hostb");
     }
 
@@ -356,7 +359,11 @@ mod tests {
         let mut b = good.to_vec();
         b[9] = 0x10;
         assert_eq!(Reply::parse(&b), None, "unknown flag");
-        assert_eq!(Reply::parse(&probe_bytes(64)), None, "a probe is not a reply");
+        assert_eq!(
+            Reply::parse(&probe_bytes(64)),
+            None,
+            "a probe is not a reply"
+        );
         assert_eq!(Probe::parse(good), None, "a reply is not a probe");
     }
 }

@@ -203,9 +203,13 @@ impl Receiver {
     pub fn socket_on(&self, family: Family, port: u16) -> Result<Socket> {
         let fits = |s: &&RxSocket| s.port == port && local_family(&s.sock) == Some(family);
         // A socket without groups (`add_unicast`) first: the one unicast reaches.
-        let s = (self.socks.iter().filter(fits).find(|s| s.members.is_empty()))
-            .or_else(|| self.socks.iter().find(fits))
-            .with_context(|| format!("no receiving socket on port {port}"))?;
+        let s = (self
+            .socks
+            .iter()
+            .filter(fits)
+            .find(|s| s.members.is_empty()))
+        .or_else(|| self.socks.iter().find(fits))
+        .with_context(|| format!("no receiving socket on port {port}"))?;
         s.sock.try_clone().context("duplicating a socket")
     }
 

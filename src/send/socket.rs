@@ -47,12 +47,11 @@ pub struct Sender {
 impl Sender {
     /// Opens the socket and applies `setup`; errors name the step.
     pub fn open(setup: &SenderSetup<'_>) -> Result<Self> {
-        let sock = platform::open_sender(setup.family, setup.bind).with_context(|| {
-            match setup.bind {
+        let sock =
+            platform::open_sender(setup.family, setup.bind).with_context(|| match setup.bind {
                 Some(b) => format!("binding the sending socket to {b}"),
                 None => "opening the sending socket".to_string(),
-            }
-        })?;
+            })?;
         Self::adopt(sock, setup)
     }
 
@@ -61,9 +60,10 @@ impl Sender {
     /// ignored: the socket is already bound.
     pub fn adopt(sock: Socket, setup: &SenderSetup<'_>) -> Result<Self> {
         let family = setup.family;
-        let bound = setup.bind.is_some() || sock.local_addr().is_ok_and(|a| {
-            a.as_socket().is_some_and(|a| a.port() != 0)
-        });
+        let bound = setup.bind.is_some()
+            || sock
+                .local_addr()
+                .is_ok_and(|a| a.as_socket().is_some_and(|a| a.port() != 0));
         if let Some(iface) = setup.iface {
             platform::set_multicast_iface(&sock, family, iface.index, iface.first_v4())
                 .with_context(|| format!("choosing {iface} for outgoing multicast"))?;
