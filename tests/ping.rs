@@ -376,3 +376,143 @@ fn root_ping_ssmping_mode_against_ssmpingd() {
     }
     drop(daemon);
 }
+
+/// Runs `mcast ping --mesh` on every host of `lan` at once; returns each
+/// host's result (host k is named `hK`; the last prints text, the others
+/// JSON).
+fn mesh_run(lan: &Lan, group: &str) -> Vec<Finished> {
+    let n = lan.hosts.len();
+    let running: Vec<Running> = (0..n)
+        .map(|k| {
+            let mut cmd = lan.hosts[k].mcast();
+            let name = format!("h{k}");
+            cmd.args([
+                "ping",
+                "--mesh",
+                group,
+                "-i",
+                Lan::DEV,
+                "--name",
+                &name,
+                "-c",
+                "20",
+                "--interval",
+                "50ms",
+                "-W",
+                "1s",
+                "--expect",
+                "3",
+            ]);
+            if k + 1 < n {
+                cmd.arg("--json");
+            }
+            lan.hosts[k].spawn(cmd).unwrap()
+        })
+        .collect();
+    running
+        .into_iter()
+        .map(|mut r| {
+            let done = r.finish(WAIT).unwrap();
+            assert!(!done.timed_out, "mesh hung: {}", done.stderr);
+            done
+        })
+        .collect()
+}
+
+/// The `mesh_pair` record from `from` to `to`.
+fn pair<'a>(records: &'a [Value], from: &str, to: &str) -> &'a Value {
+    records_of(records, "mesh_pair")
+        .into_iter()
+        .find(|p| p["from"] == from && p["to"] == to)
+        .unwrap_or_else(|| panic!("no pair {from} -> {to} in {records:#?}"))
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_ping_mesh_of_three_prints_the_full_matrix() {
+    require_root!();
+    let lan = Lan::new(3).unwrap();
+    let done = mesh_run(&lan, "239.42.0.6");
+    for (k, d) in done.iter().enumerate() {
+        assert_eq!(d.code(), Some(0), "h{k}: {}\n{}", d.stdout, d.stderr);
+    }
+    for (k, d) in done.iter().take(2).enumerate() {
+        let records = json_lines(&d.stdout);
+        assert_eq!(
+            records_of(&records, "mesh_pair").len(),
+            6,
+            "h{k}: {}",
+            d.stdout
+        );
+        for from in ["h0", "h1", "h2"] {
+            for to in ["h0", "h1", "h2"].into_iter().filter(|t| *t != from) {
+                let p = pair(&records, from, to);
+                assert_eq!(p["reached"], true, "h{k}: {p}");
+                let own = from == format!("h{k}");
+                assert_eq!(p["unicast"].is_object(), own, "h{k}: {p}");
+                assert_eq!(p["multicast"]["rtt_ms"].is_object(), own, "h{k}: {p}");
+            }
+        }
+    }
+    let text = &done[2].stdout;
+    assert!(text.contains("3 hosts, 6 of 6 pairs reached"), "{text}");
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('h')).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert_eq!(
+        rows[0].split_whitespace().next(),
+        Some("h2"),
+        "own row first: {text}"
+    );
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_ping_mesh_shows_a_host_whose_multicast_is_blocked() {
+    require_root!();
+    let lan = Lan::new(3).unwrap();
+    // h1 receives no multicast: neither probes nor replies to the group.
+    let _blocked = Loss::install_multicast(&lan.hosts[1], Lan::DEV).unwrap();
+    let done = mesh_run(&lan, "239.42.0.7");
+    for (k, d) in done.iter().enumerate() {
+        assert_eq!(
+            d.code(),
+            Some(1),
+            "h{k} misses pairs: {}\n{}",
+            d.stdout,
+            d.stderr
+        );
+    }
+    // Seen from h0: h1's column is empty, its row is not (its probes go
+    // out). h1 never answered, so it is known by its probes' address.
+    let h1_addr = Lan::v4(1).to_string();
+    let h0 = json_lines(&done[0].stdout);
+    for from in ["h0", "h2"] {
+        assert_eq!(
+            pair(&h0, from, &h1_addr)["reached"],
+            false,
+            "{}",
+            done[0].stdout
+        );
+    }
+    for to in ["h0", "h2"] {
+        assert_eq!(
+            pair(&h0, &h1_addr, to)["reached"],
+            true,
+            "{}",
+            done[0].stdout
+        );
+    }
+    assert_eq!(pair(&h0, "h0", "h2")["reached"], true);
+    assert!(
+        done[0].stderr.contains(&format!("h0 -> {h1_addr}")),
+        "{}",
+        done[0].stderr
+    );
+    // Seen from h1: unicast replies come back, multicast never.
+    let h1 = json_lines(&done[1].stdout);
+    let own = pair(&h1, "h1", "h0");
+    assert_eq!(own["multicast"]["received"], 0, "{own}");
+    assert!(own["unicast"]["received"].as_u64().unwrap() > 0, "{own}");
+    // The text matrix names the blocked column.
+    assert!(done[2].stdout.contains("M none"), "{}", done[2].stdout);
+}

@@ -10,11 +10,13 @@ use anyhow::Result;
 
 use crate::config::{Group, Pace, PingConfig, PingTarget, StopRule, Ui};
 use crate::exit::Exit;
-use crate::output::ping::{responders, Replies};
-use crate::ping::tally::ResponderTally;
+use crate::output::ping::{mesh_matrix, responders, Replies};
+use crate::ping::mesh::Mesh;
+use crate::ping::tally::{PathTally, ResponderTally, Tally};
 use crate::ping::{family_index, ssmping, Answerer, Pinger, Probing, UNICAST_TTL};
 use crate::platform::{self, Family};
-use crate::record::ping::PingSummary;
+use crate::record::ping::{MeshPair, MeshPath, PingSummary, Rtt};
+use crate::record::SenderId;
 use crate::recv::{self, Receiver};
 use crate::send::{sender_id, Content, Limit, Schedule, Sender, SenderSetup};
 
@@ -125,6 +127,9 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
         json: cfg.json,
     };
     let mut pinger = Pinger::new(answerer, Some(probing), Some(&mut replies));
+    if mesh {
+        pinger.mesh = Some(Mesh::default());
+    }
     let limit = Limit {
         count: Some(cfg.count),
         duration: None,
@@ -151,8 +156,12 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
     rx.leave_all();
     let probes = stats.packets;
     let tally = std::mem::take(&mut pinger.tally);
+    let mesh_seen = pinger.mesh.take();
     drop(pinger);
     let mut out = replies.out;
+    if let Some(m) = mesh_seen {
+        return mesh_end(&mut out, &cfg, ui, me, probes, &tally, &m);
+    }
     let answered: Vec<&ResponderTally> = tally
         .responders
         .iter()
@@ -201,6 +210,103 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
                 "{over_loss} responder(s) lost more than {}% of replies",
                 cfg.max_loss.unwrap_or(100.0)
             )
+        };
+        crate::say!("mcast: check failed: {why}")?;
+    }
+    Ok(if ok {
+        Exit::Success
+    } else {
+        Exit::NotDelivered
+    })
+}
+
+/// The mesh's pairs, matrix and verdict: every ordered pair of the hosts
+/// heard must have been reached by multicast, and there must be at least
+/// `--expect` hosts (this one included).
+fn mesh_end(
+    out: &mut impl Write,
+    cfg: &PingConfig,
+    ui: Ui,
+    me: u64,
+    probes: u64,
+    tally: &Tally,
+    mesh: &Mesh,
+) -> Result<Exit> {
+    let mut hosts: Vec<(u64, String)> = vec![(me, cfg.name.clone())];
+    for h in mesh.hosts.iter().filter(|h| h.id != me) {
+        let label = if h.name.is_empty() {
+            h.addr.to_string()
+        } else {
+            crate::escape::escaped(&h.name)
+        };
+        hosts.push((h.id, label));
+    }
+    let mut pairs = Vec::new();
+    for (x, from) in &hosts {
+        for (y, to) in &hosts {
+            if x == y {
+                continue;
+            }
+            let (multicast, unicast, sent, seen) = if *x == me {
+                let r = tally.responders.iter().find(|r| r.id == *y);
+                let path = |p: Option<&PathTally>| {
+                    MeshPath::new(p.map_or(0, |p| p.received), probes, p.and_then(Rtt::of))
+                };
+                (
+                    path(r.map(|r| &r.multicast)),
+                    Some(path(r.map(|r| &r.unicast))),
+                    probes,
+                    "own probes",
+                )
+            } else {
+                let sent = mesh.probes_of(*x);
+                let got = mesh.cell(*x, *y).map_or(0, |c| c.received);
+                let seen = if *y == me { "own answers" } else { "overheard" };
+                (MeshPath::new(got, sent, None), None, sent, seen)
+            };
+            pairs.push(MeshPair {
+                from: from.clone(),
+                from_id: SenderId(*x),
+                to: to.clone(),
+                to_id: SenderId(*y),
+                probes: sent,
+                reached: multicast.received > 0,
+                multicast,
+                unicast,
+                seen,
+            });
+        }
+    }
+    let missing = pairs.iter().filter(|p| !p.reached).count();
+    let ok = hosts.len() as u64 >= cfg.expect && missing == 0;
+    if cfg.json {
+        for p in &pairs {
+            serde_json::to_writer(&mut *out, p)?;
+            out.write_all(b"\n")?;
+        }
+    } else {
+        writeln!(
+            out,
+            "--- mesh seen from {}: {} hosts, {} of {} pairs reached by multicast ---",
+            crate::escape::controls(&cfg.name),
+            hosts.len(),
+            pairs.len() - missing,
+            pairs.len()
+        )?;
+        let labels: Vec<String> = hosts.iter().map(|(_, l)| l.clone()).collect();
+        mesh_matrix(out, &labels, &pairs)?;
+    }
+    out.flush()?;
+    if !ok && !ui.quiet {
+        let why = if (hosts.len() as u64) < cfg.expect {
+            format!("{} of {} expected hosts heard", hosts.len(), cfg.expect)
+        } else {
+            let list: Vec<String> = pairs
+                .iter()
+                .filter(|p| !p.reached)
+                .map(|p| format!("{} -> {}", p.from, p.to))
+                .collect();
+            format!("not reached by multicast: {}", list.join(", "))
         };
         crate::say!("mcast: check failed: {why}")?;
     }

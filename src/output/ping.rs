@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::ping::tally::{Path, ResponderTally};
 use crate::ping::{ReplyEvent, ReplyOut};
-use crate::record::ping::{PathRecord, ReplyRecord, ResponderRecord, Rtt};
+use crate::record::ping::{MeshPair, MeshPath, PathRecord, ReplyRecord, ResponderRecord, Rtt};
 
 /// Reply lines or records, buffered until the sockets are drained.
 pub struct Replies<W: Write> {
@@ -109,4 +109,68 @@ pub fn responders(
         }
     }
     Ok(())
+}
+
+/// A mesh cell as text: `M 0% 0.120` (multicast loss and mean RTT in ms)
+/// and, for this host's own row, `U 0% 0.100` (unicast); `none` when no
+/// probe got through.
+pub fn mesh_cell(pair: &MeshPair) -> String {
+    fn path(tag: &str, p: &MeshPath) -> String {
+        if p.received == 0 {
+            return format!("{tag} none");
+        }
+        match p.rtt_ms {
+            Some(r) => format!("{tag} {:.0}% {:.3}", p.loss_pct, r.avg),
+            None => format!("{tag} {:.0}%", p.loss_pct),
+        }
+    }
+    let mut text = path("M", &pair.multicast);
+    if let Some(u) = &pair.unicast {
+        text.push_str("  ");
+        text.push_str(&path("U", u));
+    }
+    text
+}
+
+/// The who-reached-whom matrix: rows probe, columns answer.
+pub fn mesh_matrix(out: &mut impl Write, labels: &[String], pairs: &[MeshPair]) -> io::Result<()> {
+    let n = labels.len();
+    let mut cells = vec![vec!["-".to_string(); n]; n];
+    for p in pairs {
+        let (Some(i), Some(j)) = (
+            labels.iter().position(|l| *l == p.from),
+            labels.iter().position(|l| *l == p.to),
+        ) else {
+            continue;
+        };
+        cells[i][j] = mesh_cell(p);
+    }
+    let first = labels.iter().map(String::len).max().unwrap_or(0).max(9);
+    let widths: Vec<usize> = (0..n)
+        .map(|j| {
+            cells
+                .iter()
+                .map(|row| row[j].len())
+                .chain([labels[j].len()])
+                .max()
+                .unwrap_or(1)
+        })
+        .collect();
+    write!(out, "{:<first$}", "FROM \\ TO")?;
+    for (j, l) in labels.iter().enumerate() {
+        write!(out, "  {:<w$}", l, w = widths[j])?;
+    }
+    writeln!(out)?;
+    for (i, row) in cells.iter().enumerate() {
+        write!(out, "{:<first$}", labels[i])?;
+        for (j, c) in row.iter().enumerate() {
+            write!(out, "  {:<w$}", c, w = widths[j])?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "M: multicast, U: unicast (this host's own row only): loss and mean RTT in ms \
+         (RTT only where this host probed)"
+    )
 }

@@ -7,6 +7,7 @@
 //! (pong), counts replies (ping), or both.
 
 pub mod limit;
+pub mod mesh;
 pub mod ssmping;
 pub mod tally;
 pub mod wire;
@@ -190,6 +191,8 @@ pub struct Pinger<'o> {
     pub probing: Option<Probing>,
     pub tally: Tally,
     pub out: Option<&'o mut dyn ReplyOut>,
+    /// `--mesh`: who reached whom, from what this host hears.
+    pub mesh: Option<mesh::Mesh>,
     pending: bool,
 }
 
@@ -204,6 +207,7 @@ impl<'o> Pinger<'o> {
             probing,
             tally: Tally::default(),
             out,
+            mesh: None,
             pending: false,
         }
     }
@@ -255,6 +259,9 @@ impl<'o> Pinger<'o> {
 
 impl Sink for Pinger<'_> {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()> {
+        if let Some(m) = self.mesh.as_mut() {
+            mesh_note(m, self.answerer.as_ref().map_or(0, |a| a.me), p);
+        }
         if let Some(a) = self.answerer.as_mut() {
             if a.answer(p) {
                 return Ok(());
@@ -291,6 +298,31 @@ impl Sink for Pinger<'_> {
 
     fn pending(&self) -> bool {
         self.pending
+    }
+}
+
+/// What a mesh host learns from a datagram besides its own replies:
+/// another host's probe reached it, or another host's reply to the group
+/// says whose probe reached whom.
+fn mesh_note(m: &mut mesh::Mesh, me: u64, p: &Packet<'_>) {
+    if p.truncated {
+        return;
+    }
+    if let Some(probe) = wire::Probe::parse(p.payload) {
+        if probe.sender != me {
+            m.reached(probe.sender, p.source.ip(), me, probe.seq);
+        }
+    } else if let Some(r) = wire::Reply::parse(p.payload) {
+        m.host(r.responder, p.source.ip(), Some(r.name(p.payload)));
+        if r.sender != me && r.to_group {
+            // The prober's address is not in the reply: its probes tell it.
+            let unknown = if p.source.is_ipv4() {
+                IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)
+            } else {
+                IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)
+            };
+            m.reached(r.sender, unknown, r.responder, r.seq);
+        }
     }
 }
 

@@ -138,3 +138,46 @@ pub struct PingSummary {
     pub over_loss: usize,
     pub ok: bool,
 }
+
+/// One direction of one pair in a mesh: `from`'s probes reaching `to`.
+#[derive(Debug, Serialize)]
+pub struct MeshPath {
+    pub received: u64,
+    pub loss_pct: f64,
+    pub rtt_ms: Option<Rtt>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename = "mesh_pair")]
+pub struct MeshPair {
+    pub from: String,
+    pub from_id: SenderId,
+    pub to: String,
+    pub to_id: SenderId,
+    /// Probes `from` sent, as far as this host knows.
+    pub probes: u64,
+    /// `from`'s probes that reached `to` by multicast (with round trips
+    /// when `from` is this host).
+    pub multicast: MeshPath,
+    /// Unicast replies from `to`: known only when `from` is this host.
+    pub unicast: Option<MeshPath>,
+    /// Where the figures come from: `own probes` (this host's replies),
+    /// `own answers` (probes this host received), `overheard` (another
+    /// host's replies to the group).
+    pub seen: &'static str,
+    pub reached: bool,
+}
+
+impl MeshPath {
+    pub fn new(received: u64, probes: u64, rtt_ms: Option<Rtt>) -> Self {
+        Self {
+            received,
+            loss_pct: if probes == 0 {
+                100.0
+            } else {
+                100.0 * probes.saturating_sub(received) as f64 / probes as f64
+            },
+            rtt_ms,
+        }
+    }
+}
