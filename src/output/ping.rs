@@ -156,17 +156,16 @@ pub fn mesh_matrix(out: &mut impl Write, labels: &[String], pairs: &[MeshPair]) 
                 .unwrap_or(1)
         })
         .collect();
-    write!(out, "{:<first$}", "FROM \\ TO")?;
-    for (j, l) in labels.iter().enumerate() {
-        write!(out, "  {:<w$}", l, w = widths[j])?;
-    }
-    writeln!(out)?;
-    for (i, row) in cells.iter().enumerate() {
-        write!(out, "{:<first$}", labels[i])?;
+    let line = |head: &str, row: &[String]| {
+        let mut text = format!("{head:<first$}");
         for (j, c) in row.iter().enumerate() {
-            write!(out, "  {:<w$}", c, w = widths[j])?;
+            text.push_str(&format!("  {:<w$}", c, w = widths[j]));
         }
-        writeln!(out)?;
+        text.trim_end().to_string()
+    };
+    writeln!(out, "{}", line("FROM \\ TO", labels))?;
+    for (i, row) in cells.iter().enumerate() {
+        writeln!(out, "{}", line(&labels[i], row))?;
     }
     writeln!(
         out,

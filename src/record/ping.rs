@@ -31,11 +31,11 @@ impl Rtt {
         let h = &p.rtt;
         Some(Self {
             min: ms(h.min()?),
-            avg: h.mean()? / 1e6,
+            avg: (h.mean()?).round() / 1e6,
             p50: ms(h.quantile(0.5)?),
             p99: ms(h.quantile(0.99)?),
             max: ms(h.max()?),
-            stddev: p.stddev_ms()?,
+            stddev: (p.stddev_ms()? * 1e6).round() / 1e6,
         })
     }
 }

@@ -483,3 +483,5 @@ fn sockopt_outputs() {
     out.extend(sockopt_drive::sockopt_text(&sections, &ifaces));
     same!(out, "sockopt.out");
 }
+
+mod ping_golden;
