@@ -59,4 +59,17 @@ if __name__ == "__main__":
         "selftest\x00-c\x005\x00-t\x001s",
         "listen\x00239.1.1.1\x00-d\x001h 30m\x00--stats-interval\x00250ms\x00--rcvbuf\x004M"]):
         open(os.path.join(ROOT, "corpus", "command_line", f"readme-{i}"), "w").write(line)
+    # Ping probes as mcast ping writes them, and ssmping 0.9.1's queries
+    # as captured from the Debian package (IPv4 and IPv6).
+    os.makedirs(os.path.join(ROOT, "corpus", "ping"), exist_ok=True)
+    def probe(seq, length):
+        head = b"MCPG" + struct.pack(">BBHBBHQQQ", 1, 1, length, 64, 1, 0, 0x1234, seq, 1_800_000_000_000_000_000)
+        return head + b"\0" * (length - len(head))
+    for n, length in enumerate([64, 128, 1024]):
+        open(os.path.join(ROOT, "corpus", "ping", f"probe-{length}"), "wb").write(probe(n, length))
+    open(os.path.join(ROOT, "corpus", "ping", "ssmping-v4"), "wb").write(bytes.fromhex(
+        "510001000400001a6d0002000400000001000300086b0c8dd6000529f00004000501e82bd3ea"))
+    open(os.path.join(ROOT, "corpus", "ping", "ssmping-v6"), "wb").write(bytes.fromhex(
+        "510001000400001a710002000400000001000300086b0c8dd9000545fb00040011"
+        "02ff3e0000000000000000000043211234"))
     print("seeds written", file=sys.stderr)
