@@ -659,13 +659,15 @@ PING_S=${BENCH_PINGPONG_S:-5}
 PING_PPS=1000
 
 bench_pingpong() {
-  local n=$((PING_S * PING_PPS)) out=$OUT/ping.out srv rep v
+  local n=$((PING_S * PING_PPS)) out=$OUT/ping.out srv rep v pp sp
   for rep in $(seq "$REPS"); do
+    # A port per repetition: a straggler of one run never answers the next.
+    pp=$((P_PING + rep)) sp=$((P_SPING + rep))
     log "   rep $rep: mcast ping/pong, sockperf ping-pong at $PING_PPS/s for $PING_S s"
-    on "$RX_CPU" "$MCAST" pong "$G_PING:$P_PING" -i lo -q -d $((PING_S + 5))s --rate 100000 &
+    on "$RX_CPU" "$MCAST" pong "$G_PING:$pp" -i lo -q -d $((PING_S + 5))s --rate 100000 &
     srv=$!
     sleep 0.3
-    on "$TX_CPU" "$MCAST" ping "$G_PING:$P_PING" -i lo -c "$n" --interval 1ms -W 200ms \
+    on "$TX_CPU" "$MCAST" ping "$G_PING:$pp" -i lo -c "$n" --interval 1ms -W 200ms \
       --reply unicast --ttl 1 --json -q >"$out" || true
     kill "$srv" 2>/dev/null || true
     wait "$srv" 2>/dev/null || true
@@ -673,10 +675,10 @@ bench_pingpong() {
     for v in p50 p99; do
       record pingpong mcast "$v" "$(awk -v x="$(json_field "$out" "$v")" 'BEGIN { if (x == "") print "nan"; else print x * 1000 }')"
     done
-    on "$RX_CPU" sockperf server -i "$G_SPING" -p "$P_SPING" >/dev/null 2>&1 &
+    on "$RX_CPU" sockperf server -i "$G_SPING" -p "$sp" >/dev/null 2>&1 &
     srv=$!
     sleep 0.3
-    on "$TX_CPU" sockperf ping-pong -i "$G_SPING" -p "$P_SPING" -t "$PING_S" --mps "$PING_PPS" -m 64 \
+    on "$TX_CPU" sockperf ping-pong -i "$G_SPING" -p "$sp" -t "$PING_S" --mps "$PING_PPS" -m 64 \
       >"$out" 2>&1 || true
     kill "$srv" 2>/dev/null || true
     wait "$srv" 2>/dev/null || true

@@ -84,21 +84,26 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
     let port = if mesh {
         rx.add_unicast(family, group.port)?
     } else {
-        rx.groups()[0].port
+        // The port the kernel picked for the group's socket.
+        rx.groups()
+            .first()
+            .map(|g| g.port)
+            .ok_or_else(|| anyhow::anyhow!("no socket for {}", group.addr))?
     };
     let setup = SenderSetup {
         family,
         iface: cfg.iface.as_ref(),
         bind: None,
         ttl: Some(cfg.ttl),
-        loopback: Some(mesh),
+        // The OS default (on): a responder on this host answers too.
+        loopback: None,
     };
     let mut tx = Sender::adopt(rx.socket_on(family, port)?, &setup)?;
     tx.set_unicast_ttl(UNICAST_TTL)?;
     tx.aim_unconnected(&[target]);
     let answerer = mesh.then(|| {
         let mut a = Answerer::new(me, cfg.name.clone(), cfg.ttl, cfg.multicast_reply, 1000.0);
-        a.tx[family_index(family)] = platform_clone(&rx, family, port, &setup);
+        a.tx[family_index(family)] = mesh_reply_sender(&rx, family, port, &setup);
         a
     });
     if !ui.quiet {
@@ -319,7 +324,7 @@ fn mesh_end(
 
 /// The mesh answers from the socket it probes from, so its replies to the
 /// group come from the group's port.
-fn platform_clone(
+fn mesh_reply_sender(
     rx: &Receiver,
     family: Family,
     port: u16,
