@@ -166,7 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcast' -ScriptBlock {
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Exit 1 unless at least N responders answered (each host in --mesh)')
             [CompletionResult]::new('--max-loss', '--max-loss', [CompletionResultType]::ParameterName, 'Exit 1 when a responder lost more than this percentage of replies (0-100)')
             [CompletionResult]::new('--reply', '--reply', [CompletionResultType]::ParameterName, 'Ask for unicast replies only, or for replies to the group too')
-            [CompletionResult]::new('--asm', '--asm', [CompletionResultType]::ParameterName, 'With --ssmping: the any-source GROUP to ask replies on (asmping); default: ssmping''s SSM group')
+            [CompletionResult]::new('--asm', '--asm', [CompletionResultType]::ParameterName, 'With --ssmping: ask replies on an any-source group, as asmping (its last byte becomes 234, or for IPv6 its last 32 bits 4321:1234)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'This host''s name in replies (--mesh) [default: the host name]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)')
             [CompletionResult]::new('--ssmping', '--ssmping', [CompletionResultType]::ParameterName, 'Be an ssmping/asmping client of SERVER (ssmpingd or mcast pong --ssmping)')

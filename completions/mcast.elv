@@ -158,7 +158,7 @@ set edit:completion:arg-completer[mcast] = {|@words|
             cand --expect 'Exit 1 unless at least N responders answered (each host in --mesh)'
             cand --max-loss 'Exit 1 when a responder lost more than this percentage of replies (0-100)'
             cand --reply 'Ask for unicast replies only, or for replies to the group too'
-            cand --asm 'With --ssmping: the any-source GROUP to ask replies on (asmping); default: ssmping''s SSM group'
+            cand --asm 'With --ssmping: ask replies on an any-source group, as asmping (its last byte becomes 234, or for IPv6 its last 32 bits 4321:1234)'
             cand --name 'This host''s name in replies (--mesh) [default: the host name]'
             cand --color 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)'
             cand --ssmping 'Be an ssmping/asmping client of SERVER (ssmpingd or mcast pong --ssmping)'

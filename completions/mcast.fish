@@ -123,7 +123,7 @@ complete -c mcast -n "__fish_mcast_using_subcommand ping" -l expect -d 'Exit 1 u
 complete -c mcast -n "__fish_mcast_using_subcommand ping" -l max-loss -d 'Exit 1 when a responder lost more than this percentage of replies (0-100)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand ping" -l reply -d 'Ask for unicast replies only, or for replies to the group too' -r -f -a "unicast\t'Unicast replies only'
 multicast\t'Unicast replies and replies to the group'"
-complete -c mcast -n "__fish_mcast_using_subcommand ping" -l asm -d 'With --ssmping: the any-source GROUP to ask replies on (asmping); default: ssmping\'s SSM group' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l asm -d 'With --ssmping: ask replies on an any-source group, as asmping (its last byte becomes 234, or for IPv6 its last 32 bits 4321:1234)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand ping" -l name -d 'This host\'s name in replies (--mesh) [default: the host name]' -r
 complete -c mcast -n "__fish_mcast_using_subcommand ping" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''

@@ -303,7 +303,7 @@ pub struct PingArgs {
     #[arg(long, conflicts_with = "mesh")]
     pub ssmping: bool,
 
-    /// With --ssmping: the any-source GROUP to ask replies on (asmping); default: ssmping's SSM group
+    /// With --ssmping: ask replies on an any-source group, as asmping (its last byte becomes 234, or for IPv6 its last 32 bits 4321:1234)
     #[arg(long, value_name = "GROUP", requires = "ssmping")]
     pub asm: Option<String>,
 

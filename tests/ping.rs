@@ -344,22 +344,29 @@ fn root_ping_ssmping_mode_against_ssmpingd() {
                 >= 2)
         })
         .unwrap();
-    for server in ["192.0.2.2", "2001:db8::2"] {
-        let (done, records) = ping(
-            &lab.a,
-            &[
-                "--ssmping",
-                server,
-                "-i",
-                "a0",
-                "-c",
-                "3",
-                "--interval",
-                "100ms",
-                "-W",
-                "500ms",
-            ],
-        );
+    // ssmping's SSM groups, then asmping's way: replies on an ASM group.
+    for (server, asm) in [
+        ("192.0.2.2", None),
+        ("2001:db8::2", None),
+        ("192.0.2.2", Some("239.42.0.8")),
+        ("2001:db8::2", Some("ff15::42:8")),
+    ] {
+        let mut args = vec![
+            "--ssmping",
+            server,
+            "-i",
+            "a0",
+            "-c",
+            "3",
+            "--interval",
+            "100ms",
+            "-W",
+            "500ms",
+        ];
+        if let Some(g) = asm {
+            args.extend(["--asm", g]);
+        }
+        let (done, records) = ping(&lab.a, &args);
         assert_eq!(
             done.code(),
             Some(0),

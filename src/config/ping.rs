@@ -109,7 +109,8 @@ pub fn ping(args: &cli::PingArgs) -> Result<PingConfig> {
             Some(text) => {
                 let g = asm_group(text, port, "--asm")?;
                 match g.as_slice() {
-                    [g] if g.is_ipv6() == server.is_ipv6() => (g.addr, true),
+                    // As asmping: the form of group ssmpingd answers on.
+                    [g] if g.is_ipv6() == server.is_ipv6() => (ssmping::asm_group(g.addr), true),
                     _ => {
                         return Err(usage!(
                             "--asm {} is not valid; give one group of the server's IP version",

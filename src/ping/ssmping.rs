@@ -104,14 +104,34 @@ pub fn answer_in_place(buf: &mut [u8]) {
 }
 
 /// The group a server answers to by multicast: the one asked for, or
-/// ssmping's SSM group of the client's family.
+/// ssmping's SSM group of the client's family. As ssmpingd, only groups
+/// of ssmping's form (see [`asm_group`]): a query cannot make the server
+/// send to any other group.
 pub fn reply_group(m: &Message, v6: bool) -> Option<IpAddr> {
     let g = m.group.unwrap_or(if v6 {
         IpAddr::V6(GROUP_V6)
     } else {
         IpAddr::V4(GROUP_V4)
     });
-    (g.is_multicast() && g.is_ipv6() == v6).then_some(g)
+    (g.is_multicast() && g.is_ipv6() == v6 && asm_group(g) == g).then_some(g)
+}
+
+/// The group asmping uses for a group given: the last byte made 234
+/// (IPv4) or the last 32 bits 4321:1234 (IPv6), the groups ssmpingd
+/// answers on. ssmping's SSM groups are of that form too.
+pub fn asm_group(g: IpAddr) -> IpAddr {
+    match g {
+        IpAddr::V4(a) => {
+            let [x, y, z, _] = a.octets();
+            IpAddr::V4(Ipv4Addr::new(x, y, z, 234))
+        }
+        IpAddr::V6(a) => {
+            let mut s = a.segments();
+            s[6] = 0x4321;
+            s[7] = 0x1234;
+            IpAddr::V6(Ipv6Addr::from(s))
+        }
+    }
 }
 
 /// Length of a query written by [`write_query`] for `group`'s family.
@@ -232,6 +252,36 @@ mod tests {
             reply_group(&m, false),
             None,
             "never answer to a unicast address"
+        );
+    }
+
+    #[test]
+    fn only_ssmpings_groups_are_answered() {
+        let ask = |g: &str| Message {
+            group: Some(g.parse().unwrap()),
+            ..Message::default()
+        };
+        assert_eq!(
+            reply_group(&ask("239.1.2.234"), false),
+            Some("239.1.2.234".parse().unwrap())
+        );
+        assert_eq!(reply_group(&ask("239.1.2.3"), false), None);
+        assert_eq!(
+            reply_group(&ask("ff15::4321:1234"), true),
+            Some("ff15::4321:1234".parse().unwrap())
+        );
+        assert_eq!(reply_group(&ask("ff15::42:234"), true), None);
+        assert_eq!(
+            asm_group("239.1.2.3".parse().unwrap()),
+            "239.1.2.234".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            asm_group("ff15::42:5".parse().unwrap()),
+            "ff15::4321:1234".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            reply_group(&Message::default(), true),
+            Some(IpAddr::V6(GROUP_V6))
         );
     }
 
