@@ -8,7 +8,9 @@
 //! mcast prints, typed once) and `output` (the renderers: text, JSON, hex,
 //! raw, none, behind one trait) → `platform` (the only OS-specific code,
 //! and the only `unsafe`, behind one contract). `sockopt` drives
-//! `mcast sockopt` over the platform's option table.
+//! `mcast sockopt` over the platform's option table; `ping` holds the
+//! probe, reply and ssmping formats and the receive sink that answers and
+//! counts for `mcast ping` and `mcast pong`.
 #![deny(unsafe_code)]
 
 pub mod analysis;

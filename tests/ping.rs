@@ -76,7 +76,7 @@ fn root_ping_same_link_hop_distance_0_both_paths() {
                 "--interval",
                 "50ms",
                 "-W",
-                "500ms",
+                "1s",
                 "--max-loss",
                 "0",
             ],
@@ -137,7 +137,7 @@ fn root_ping_through_the_router_one_hop_each_way_and_ttl_1_stays_home() {
             "--interval",
             "50ms",
             "-W",
-            "500ms",
+            "1s",
         ];
         let (done, records) = ping(&lab.a, &args);
         assert_eq!(done.code(), Some(0), "{addr}: {}", done.stderr);
@@ -188,7 +188,7 @@ fn root_ping_three_responders_and_loss_on_one_link_shows_on_that_one() {
             "--interval",
             "10ms",
             "-W",
-            "500ms",
+            "1s",
             "--expect",
             "3",
             "--max-loss",
@@ -361,7 +361,7 @@ fn root_ping_ssmping_mode_against_ssmpingd() {
             "--interval",
             "100ms",
             "-W",
-            "500ms",
+            "1s",
         ];
         if let Some(g) = asm {
             args.extend(["--asm", g]);
