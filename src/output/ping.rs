@@ -13,8 +13,20 @@ pub struct Replies<W: Write> {
     pub json: bool,
 }
 
-fn opt(v: Option<u8>) -> String {
-    v.map_or_else(|| "?".to_string(), |v| v.to_string())
+/// A number, or `?` when unknown.
+struct Opt(Option<u8>);
+
+impl std::fmt::Display for Opt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(v) => write!(f, "{v}"),
+            None => f.write_str("?"),
+        }
+    }
+}
+
+fn opt(v: Option<u8>) -> Opt {
+    Opt(v)
 }
 
 impl<W: Write> ReplyOut for Replies<W> {
@@ -24,13 +36,15 @@ impl<W: Write> ReplyOut for Replies<W> {
             return self.out.write_all(b"\n");
         }
         let h = &e.heard;
-        let name = crate::escape::escaped(h.name);
-        let sep = if name.is_empty() { "" } else { " " };
+        write!(self.out, "{} bytes from {}", e.bytes, e.from.ip())?;
+        if !h.name.is_empty() {
+            // Escaped straight into the buffer: nothing allocated per reply.
+            self.out.write_all(b" ")?;
+            crate::escape::write_escaped(&mut self.out, h.name, usize::MAX)?;
+        }
         write!(
             self.out,
-            "{} bytes from {}{sep}{name}: {} seq={} ttl={} hops={}/{}",
-            e.bytes,
-            e.from.ip(),
+            ": {} seq={} ttl={} hops={}/{}",
             h.path.as_str(),
             h.seq,
             opt(e.ttl),
