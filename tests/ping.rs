@@ -107,6 +107,15 @@ fn root_ping_same_link_hop_distance_0_both_paths() {
             "{addr}: {}",
             done.stdout
         );
+        let start = &records[0];
+        assert_eq!(
+            (&start["type"], &start["command"]),
+            (&Value::from("start"), &Value::from("ping"))
+        );
+        assert_eq!(
+            (&start["mode"], &start["count"]),
+            (&Value::from("mcast"), &Value::from(4))
+        );
         let summary = &records_of(&records, "ping")[0];
         assert_eq!(
             (&summary["probes"], &summary["responders"]),

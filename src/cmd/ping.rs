@@ -15,7 +15,7 @@ use crate::ping::mesh::Mesh;
 use crate::ping::tally::{PathTally, ResponderTally, Tally};
 use crate::ping::{family_index, ssmping, Answerer, Pinger, Probing, UNICAST_TTL};
 use crate::platform::{self, Family};
-use crate::record::ping::{MeshPair, MeshPath, PingSummary, Rtt};
+use crate::record::ping::{MeshPair, MeshPath, PingStart, PingSummary, Rtt};
 use crate::record::SenderId;
 use crate::recv::{self, Receiver};
 use crate::send::{sender_id, Content, Limit, Schedule, Sender, SenderSetup};
@@ -131,6 +131,27 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
         out: BufWriter::new(stdout),
         json: cfg.json,
     };
+    if cfg.json {
+        let mode = match (probing, mesh) {
+            (Probing::Ssmping { .. }, _) => "ssmping",
+            (_, true) => "mesh",
+            _ => "mcast",
+        };
+        let start = PingStart::new(
+            target.to_string(),
+            mode,
+            cfg.iface.as_ref().map(|i| i.name.clone()),
+            port,
+            cfg.count,
+            cfg.interval.as_secs_f64(),
+            cfg.ttl,
+            content.len(),
+            me,
+        );
+        serde_json::to_writer(&mut replies.out, &start)?;
+        replies.out.write_all(b"\n")?;
+        replies.out.flush()?;
+    }
     let mut pinger = Pinger::new(answerer, Some(probing), Some(&mut replies));
     if mesh {
         pinger.mesh = Some(Mesh::default());

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use serde::Serialize;
 
-use super::SenderId;
+use super::{SenderId, SCHEMA, VERSION};
 use crate::escape;
 use crate::ping::tally::{PathTally, ResponderTally};
 use crate::ping::ReplyEvent;
@@ -178,6 +178,58 @@ impl MeshPath {
                 100.0 * probes.saturating_sub(received) as f64 / probes as f64
             },
             rtt_ms,
+        }
+    }
+}
+
+/// `ping --json`'s first record, shaped as every command's `start`:
+/// `{"type":"start", schema, mcast, command:"ping", ...}`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename = "start")]
+pub struct PingStart {
+    pub schema: u32,
+    pub mcast: &'static str,
+    pub command: &'static str,
+    /// `group:port`, or the ssmping server's `addr:4321`.
+    pub target: String,
+    /// "mcast", "ssmping" or "mesh".
+    pub mode: &'static str,
+    pub iface: Option<String>,
+    /// The port replies come back to.
+    pub port: u16,
+    pub count: u64,
+    pub interval_s: f64,
+    pub ttl: u8,
+    pub size: usize,
+    pub sender: SenderId,
+}
+
+impl PingStart {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        target: String,
+        mode: &'static str,
+        iface: Option<String>,
+        port: u16,
+        count: u64,
+        interval_s: f64,
+        ttl: u8,
+        size: usize,
+        sender: u64,
+    ) -> Self {
+        Self {
+            schema: SCHEMA,
+            mcast: VERSION,
+            command: "ping",
+            target,
+            mode,
+            iface,
+            port,
+            count,
+            interval_s,
+            ttl,
+            size,
+            sender: SenderId(sender),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use crate::output::ping::{mesh_matrix, responders, Replies};
 use crate::ping::tally::{Heard, Path, Tally};
 use crate::ping::{ReplyEvent, ReplyOut};
-use crate::record::ping::{MeshPair, MeshPath, Rtt};
+use crate::record::ping::{MeshPair, MeshPath, PingStart, Rtt};
 use crate::record::SenderId;
 
 /// As `same!` in `tests.rs`, for files included from here.
@@ -66,6 +66,21 @@ fn render(json: bool) -> Vec<u8> {
         out: Vec::new(),
         json,
     };
+    if json {
+        let start = PingStart::new(
+            "239.1.1.1:5000".into(),
+            "mcast",
+            Some("mc0".into()),
+            41000,
+            4,
+            0.2,
+            8,
+            128,
+            0x1ebd_2fbf_ede0_77e6,
+        );
+        serde_json::to_writer(&mut r.out, &start).unwrap();
+        r.out.push(b'\n');
+    }
     let mut tally = Tally::default();
     for e in events() {
         tally.record(&e.heard);
