@@ -176,74 +176,80 @@ fn root_ping_three_responders_and_loss_on_one_link_shows_on_that_one() {
     require_root!();
     let lan = Lan::new(4).unwrap();
     let names = ["h1", "h2", "h3"];
+    let groups = ["239.42.0.3", "[ff15::42:3]:5000"];
     let pongs: Vec<Running> = (1..4)
         .map(|k| {
+            let name = names[k - 1];
             pong(
                 &lan.hosts[k],
-                &["239.42.0.3", "-i", Lan::DEV, "--name", names[k - 1]],
+                &[groups[0], groups[1], "-i", Lan::DEV, "--name", name],
             )
         })
         .collect();
     // About half of the probes reaching h2 (UDP to port 5000) are dropped.
     let loss = Loss::install_on_port(&lan.hosts[2], Lan::DEV, 50, 5000).unwrap();
-    let (done, records) = ping(
-        &lan.hosts[0],
-        &[
-            "239.42.0.3",
-            "-i",
-            Lan::DEV,
-            "-c",
-            "40",
-            "--interval",
-            "10ms",
-            "-W",
-            "1s",
-            "--expect",
-            "3",
-            "--max-loss",
-            "5",
-        ],
-    );
-    assert_eq!(
-        done.code(),
-        Some(1),
-        "h2's loss fails --max-loss: {}",
-        done.stderr
-    );
-    assert!(
-        done.stderr.contains("1 responder(s) lost more than 5%"),
-        "{}",
-        done.stderr
-    );
-    for name in ["h1", "h3"] {
-        let r = responder(&records, name);
-        for path in ["multicast", "unicast"] {
-            assert_eq!(r[path]["received"], 40, "{name} {path}: {r}");
-            assert_eq!(r[path]["loss_pct"], 0.0, "{name} {path}: {r}");
-            assert!(r[path]["rtt_ms"]["avg"].as_f64().unwrap() > 0.0, "{r}");
+    let mut dropped_before = 0;
+    for group in groups {
+        let (done, records) = ping(
+            &lan.hosts[0],
+            &[
+                group,
+                "-i",
+                Lan::DEV,
+                "-c",
+                "40",
+                "--interval",
+                "10ms",
+                "-W",
+                "1s",
+                "--expect",
+                "3",
+                "--max-loss",
+                "5",
+            ],
+        );
+        let what = format!("{group}: {}", done.stderr);
+        assert_eq!(done.code(), Some(1), "h2's loss fails --max-loss: {what}");
+        assert!(
+            done.stderr.contains("1 responder(s) lost more than 5%"),
+            "{what}"
+        );
+        for name in ["h1", "h3"] {
+            let r = responder(&records, name);
+            for path in ["multicast", "unicast"] {
+                assert_eq!(r[path]["received"], 40, "{group} {name} {path}: {r}");
+                assert_eq!(r[path]["loss_pct"], 0.0, "{group} {name} {path}: {r}");
+                assert!(r[path]["rtt_ms"]["avg"].as_f64().unwrap() > 0.0, "{r}");
+            }
         }
+        let h2 = responder(&records, "h2");
+        let dropped = loss.dropped().unwrap() - dropped_before;
+        dropped_before += dropped;
+        let lost = h2["unicast"]["lost"].as_u64().unwrap();
+        assert!(
+            lost >= 4,
+            "{group}: about half of h2's probes were dropped: {h2}"
+        );
+        assert_eq!(
+            lost, dropped,
+            "{group}: h2's loss is what nftables dropped: {h2}"
+        );
+        assert_eq!(h2["multicast"]["lost"], lost, "{group}: {h2}");
+        let summary = &records_of(&records, "ping")[0];
+        assert_eq!(
+            (&summary["responders"], &summary["over_loss"]),
+            (&Value::from(3), &Value::from(1)),
+            "{group}"
+        );
+        // Three responders, three ids.
+        let mut ids: Vec<&str> = records_of(&records, "responder")
+            .iter()
+            .map(|r| r["responder"].as_str().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 3, "{group}: {ids:?}");
     }
-    let h2 = responder(&records, "h2");
-    let dropped = loss.dropped().unwrap();
-    let lost = h2["unicast"]["lost"].as_u64().unwrap();
-    assert!(lost >= 4, "about half of h2's probes were dropped: {h2}");
-    assert_eq!(
-        lost, dropped,
-        "h2's loss is exactly what nftables dropped: {h2}"
-    );
-    assert_eq!(h2["multicast"]["lost"], lost, "{h2}");
-    let summary = &records_of(&records, "ping")[0];
-    assert_eq!(
-        (&summary["responders"], &summary["over_loss"]),
-        (&Value::from(3), &Value::from(1))
-    );
-    // The responders differ: three ids.
-    let mut ids: Vec<String> = records_of(&records, "responder")
-        .iter()
-        .map(|r| r["responder"].as_str().unwrap().to_owned())
-        .collect();
-    ids.dedup();
-    assert_eq!(ids.len(), 3, "{ids:?}");
     drop(loss);
     pongs.into_iter().for_each(|p| drop(stop(p)));
 }
@@ -448,37 +454,45 @@ fn pair<'a>(records: &'a [Value], from: &str, to: &str) -> &'a Value {
 fn root_ping_mesh_of_three_prints_the_full_matrix() {
     require_root!();
     let lan = Lan::new(3).unwrap();
-    let done = mesh_run(&lan, "239.42.0.6");
-    for (k, d) in done.iter().enumerate() {
-        assert_eq!(d.code(), Some(0), "h{k}: {}\n{}", d.stdout, d.stderr);
-    }
-    for (k, d) in done.iter().take(2).enumerate() {
-        let records = json_lines(&d.stdout);
-        assert_eq!(
-            records_of(&records, "mesh_pair").len(),
-            6,
-            "h{k}: {}",
-            d.stdout
-        );
-        for from in ["h0", "h1", "h2"] {
-            for to in ["h0", "h1", "h2"].into_iter().filter(|t| *t != from) {
-                let p = pair(&records, from, to);
-                assert_eq!(p["reached"], true, "h{k}: {p}");
-                let own = from == format!("h{k}");
-                assert_eq!(p["unicast"].is_object(), own, "h{k}: {p}");
-                assert_eq!(p["multicast"]["rtt_ms"].is_object(), own, "h{k}: {p}");
+    for group in ["239.42.0.6", "[ff15::42:6]:5000"] {
+        let done = mesh_run(&lan, group);
+        for (k, d) in done.iter().enumerate() {
+            assert_eq!(
+                d.code(),
+                Some(0),
+                "{group} h{k}: {}\n{}",
+                d.stdout,
+                d.stderr
+            );
+        }
+        for (k, d) in done.iter().take(2).enumerate() {
+            let records = json_lines(&d.stdout);
+            let pairs = records_of(&records, "mesh_pair");
+            assert_eq!(pairs.len(), 6, "{group} h{k}: {}", d.stdout);
+            for from in ["h0", "h1", "h2"] {
+                for to in ["h0", "h1", "h2"].into_iter().filter(|t| *t != from) {
+                    let p = pair(&records, from, to);
+                    assert_eq!(p["reached"], true, "{group} h{k}: {p}");
+                    let own = from == format!("h{k}");
+                    assert_eq!(p["unicast"].is_object(), own, "{group} h{k}: {p}");
+                    assert_eq!(
+                        p["multicast"]["rtt_ms"].is_object(),
+                        own,
+                        "{group} h{k}: {p}"
+                    );
+                }
             }
         }
+        let text = &done[2].stdout;
+        assert!(
+            text.contains("3 hosts, 6 of 6 pairs reached"),
+            "{group}: {text}"
+        );
+        let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('h')).collect();
+        assert_eq!(rows.len(), 3, "{group}: {text}");
+        let first = rows[0].split_whitespace().next();
+        assert_eq!(first, Some("h2"), "{group}: own row first: {text}");
     }
-    let text = &done[2].stdout;
-    assert!(text.contains("3 hosts, 6 of 6 pairs reached"), "{text}");
-    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('h')).collect();
-    assert_eq!(rows.len(), 3, "{text}");
-    assert_eq!(
-        rows[0].split_whitespace().next(),
-        Some("h2"),
-        "own row first: {text}"
-    );
 }
 
 #[test]
