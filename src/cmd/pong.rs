@@ -39,14 +39,22 @@ impl Sink for PongSink<'_> {
         let live = a.limiter.live(clock::now());
         if live != self.last_live && !self.quiet {
             crate::say!(
-                "{live} prober{} live; {} replies sent",
-                if live == 1 { "" } else { "s" },
-                a.answered
+                "{} live; {} sent",
+                phrases::plural(live, "prober"),
+                replies(a.answered)
             )
             .map_err(io::Error::other)?;
         }
         self.last_live = live;
         Ok(())
+    }
+}
+
+fn replies(n: u64) -> String {
+    if n == 1 {
+        "1 reply".to_string()
+    } else {
+        format!("{n} replies")
     }
 }
 
@@ -139,15 +147,16 @@ pub fn run(cfg: PongConfig, ui: Ui) -> Result<Exit> {
         return Ok(Exit::Success);
     };
     if !ui.quiet {
+        let seen = a.limiter.seen();
         crate::say!(
-            "{} replies sent to {} prober{}; {} datagrams were not valid probes (ignored); \
-             {} probes over the rate limit; {} replies could not be sent",
-            a.answered,
-            a.limiter.seen(),
-            if a.limiter.seen() == 1 { "" } else { "s" },
-            a.ignored,
-            a.limiter.limited,
-            a.send_errors
+            "{} sent to {}; {} {} not valid probes (ignored); {} over the rate limit; \
+             {} could not be sent",
+            replies(a.answered),
+            phrases::plural(seen, "prober"),
+            phrases::plural(a.ignored as usize, "datagram"),
+            if a.ignored == 1 { "was" } else { "were" },
+            phrases::plural(a.limiter.limited as usize, "probe"),
+            replies(a.send_errors),
         )?;
     }
     Ok(if cfg.timeout.is_some() && a.answered == 0 {
