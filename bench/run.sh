@@ -16,9 +16,10 @@
 # send), BENCH_PACED_S (5), BENCH_MEM_S (8), BENCH_OUT (target/bench),
 # BENCH_NO_BUILD=1 (use target/release/mcast as it is), BENCH_NO_INSTALL=1,
 # BENCH_ONLY="listen drain" (run some parts only: send paced listen drain
-# memory startup monitor media; the table then shows "-" and FAIL for the
-# parts left out). BENCH_MONITOR_S (10): seconds of traffic into `mcast
-# monitor` (issue #13 asks for 600 to show memory stays flat).
+# memory startup monitor media pingpong; the table then shows "-" and FAIL
+# for the parts left out). BENCH_MONITOR_S (10): seconds of traffic into
+# `mcast monitor` (issue #13 asks for 600 to show memory stays flat).
+# BENCH_PINGPONG_S (5): seconds of ping against pong, and of sockperf.
 # Raw per-run figures land in $BENCH_OUT/results.tsv, the table in
 # $BENCH_OUT/table.txt.
 set -euo pipefail
@@ -755,6 +756,7 @@ inside() {
   part startup && { log "== (f) start-up"; bench_startup; }
   part monitor && { log "== (g) monitor, 1,000 groups, metrics"; bench_monitor; }
   part media && { log "== (h) RTP/MPEG-TS analysis"; bench_media; }
+  part pingpong && { log "== (i) ping vs pong"; bench_pingpong; }
   busy_after=$(busy_pct)
   {
     describe_machine
@@ -765,6 +767,7 @@ inside() {
     echo
     print_table
     part media && print_media
+    part pingpong && print_pingpong
     echo
     echo "CPU s/Mpkt: CPU seconds (user+system of the process, all threads, from wait4) per million"
     echo "packets, i.e. microseconds per packet. Ratios are mcast / peer."
@@ -774,6 +777,59 @@ inside() {
   echo "benchmark time $((SECONDS - t0)) s; $failed figure(s) outside target" >>"$OUT/table.txt"
   cat "$OUT/table.txt"
   [ "$failed" -eq 0 ]
+}
+
+# ---------------------------------------------------------------------------
+# (i) mcast ping against mcast pong, beside sockperf's multicast ping-pong
+# (issue #12): the same rate, the same pinning (prober on TX_CPU, responder
+# on RX_CPU), loopback in this namespace. sockperf reports half the round
+# trip; its percentiles are doubled to compare round trips. Targets: mcast's
+# RTT p50 <= 1.2 x sockperf's + 5 us, p99 <= 1.5 x sockperf's + 10 us.
+# ---------------------------------------------------------------------------
+G_PING=239.77.7.1 P_PING=5701
+G_SPING=239.77.8.1 P_SPING=5801
+PING_S=${BENCH_PINGPONG_S:-5}
+PING_PPS=1000
+
+bench_pingpong() {
+  local n=$((PING_S * PING_PPS)) out=$OUT/ping.out srv rep v pp sp
+  for rep in $(seq "$REPS"); do
+    # A port per repetition: a straggler of one run never answers the next.
+    pp=$((P_PING + rep)) sp=$((P_SPING + rep))
+    log "   rep $rep: mcast ping/pong, sockperf ping-pong at $PING_PPS/s for $PING_S s"
+    on "$RX_CPU" "$MCAST" pong "$G_PING:$pp" -i lo -q -d $((PING_S + 5))s --rate 100000 &
+    srv=$!
+    sleep 0.3
+    on "$TX_CPU" "$MCAST" ping "$G_PING:$pp" -i lo -c "$n" --interval 1ms -W 200ms \
+      --reply unicast --ttl 1 --json -q >"$out" || true
+    kill "$srv" 2>/dev/null || true
+    wait "$srv" 2>/dev/null || true
+    # The unicast path's figures: the last p50/p99 of the responder record, in us.
+    for v in p50 p99; do
+      record pingpong mcast "$v" "$(awk -v x="$(json_field "$out" "$v")" 'BEGIN { if (x == "") print "nan"; else print x * 1000 }')"
+    done
+    on "$RX_CPU" sockperf server -i "$G_SPING" -p "$sp" >/dev/null 2>&1 &
+    srv=$!
+    sleep 0.3
+    on "$TX_CPU" sockperf ping-pong -i "$G_SPING" -p "$sp" -t "$PING_S" --mps "$PING_PPS" -m 64 \
+      >"$out" 2>&1 || true
+    kill "$srv" 2>/dev/null || true
+    wait "$srv" 2>/dev/null || true
+    record pingpong sockperf p50 "$(awk '/percentile 50.000/ {print 2 * $NF}' "$out")"
+    record pingpong sockperf p99 "$(awk '/percentile 99.000/ {print 2 * $NF}' "$out")"
+  done
+}
+
+print_pingpong() {
+  local q scale add m sp limit
+  for q in "p50 1.2 5" "p99 1.5 10"; do
+    set -- $q
+    m=$(median pingpong mcast "$1")
+    sp=$(median pingpong sockperf "$1")
+    limit=$(awk -v s="$sp" -v k="$2" -v a="$3" 'BEGIN { if (s == "nan") print "nan"; else print k * s + a }')
+    row "ping/pong RTT $1, us (1000/s)" "$(fmt "$m")" sockperf "$(fmt "$sp")" "$(ratio "$m" "$sp")" \
+      "<= $2x+$3us" "$(judge "$m" "<=" "$limit")"
+  done
 }
 
 if [ "${1:-}" = --inside ]; then

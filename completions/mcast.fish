@@ -36,6 +36,8 @@ complete -c mcast -n "__fish_mcast_needs_command" -f -a "listen" -d 'Stream ever
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "send" -d 'Send test packets (or your own payload) to groups'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "sockopt" -d 'Apply multicast socket options and read them back with getsockopt'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "monitor" -d 'Watch groups until stopped: alarms on silence, rate and loss; Prometheus metrics'
+complete -c mcast -n "__fish_mcast_needs_command" -f -a "ping" -d 'Probe a group (or an ssmping server) and list every responder: RTT, loss, hops each way'
+complete -c mcast -n "__fish_mcast_needs_command" -f -a "pong" -d 'Answer mcast ping probes (and ssmping/asmping with --ssmping) until stopped'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "selftest" -d 'Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "querier" -d 'Watch IGMP/MLD: who is querier on each link, its version, interval and robustness, and whether this host answers (needs CAP_NET_RAW; without it, the kernel\'s weaker view)'
 complete -c mcast -n "__fish_mcast_needs_command" -f -a "groups" -d 'The multicast groups this host holds, per interface, with source filters and IGMP/MLD version (Linux)'
@@ -150,6 +152,46 @@ complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s v -l verbose -d 
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s h -l help -d 'Print help'
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s V -l version -d 'Print version'
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -s i -l iface -d 'Interface by name, index or address; default: chosen by the kernel\'s routes' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -s p -l port -d 'Port for a group written without one' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -s c -l count -d 'Probes to send' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l interval -d 'Time between probes' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -s W -l wait -d 'How long to wait for replies after the last probe' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l ttl -d 'TTL (hop limit) of the probes, 1-255' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -s s -l size -d 'Probe size in bytes (64-1024; replies are never larger)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l expect -d 'Exit 1 unless at least N responders answered (each host in --mesh)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l max-loss -d 'Exit 1 when a responder lost more than this percentage of replies (0-100)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l reply -d 'Ask for unicast replies only, or for replies to the group too' -r -f -a "unicast\t'Unicast replies only'
+multicast\t'Unicast replies and replies to the group'"
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l asm -d 'With --ssmping: ask replies on an any-source group, as asmping (its last byte becomes 234, or for IPv6 its last 32 bits 4321:1234)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l name -d 'This host\'s name in replies (--mesh) [default: the host name]' -r
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l ssmping -d 'Be an ssmping/asmping client of SERVER (ssmpingd or mcast pong --ssmping)'
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l mesh -d 'Probe and respond at once, on every host of a mesh; prints who reached whom'
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -l json -d 'Print replies and summaries as JSON Lines'
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcast -n "__fish_mcast_using_subcommand ping" -s V -l version -d 'Print version'
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -s i -l iface -d 'Interface by name, index or address; default: chosen by the kernel\'s routes' -r
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -s p -l port -d 'Port for groups written without one' -r
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -l ttl -d 'TTL (hop limit) of replies, 1-255' -r
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -l reply -d 'Reply by unicast only, or to the group as well (when the probe asks)' -r -f -a "unicast\t'Unicast replies only'
+multicast\t'Unicast replies and replies to the group'"
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -l rate -d 'Replies per second per prober (a burst of up to 5 or the rate passes)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -l name -d 'This host\'s name in replies [default: the host name]' -r
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -s d -l duration -d 'Stop after this long (exit 0)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -s t -l timeout -d 'Stop after this long; exit 1 unless a probe was answered' -r
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -l ssmping -d 'Also answer ssmping and asmping clients on UDP 4321, as ssmpingd does'
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -s q -l quiet -d 'Only errors on stderr (no live counters, no start/summary lines)'
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcast -n "__fish_mcast_using_subcommand pong" -s V -l version -d 'Print version'
 complete -c mcast -n "__fish_mcast_using_subcommand selftest" -l group -d 'Group to use (IPv4; the test never leaves this host)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand selftest" -s c -l count -d 'Test packets to send' -r
 complete -c mcast -n "__fish_mcast_using_subcommand selftest" -s t -l timeout -d 'Give up waiting for packets after this long' -r

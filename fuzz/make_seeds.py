@@ -135,4 +135,17 @@ if __name__ == "__main__":
         nl.send(msg)
         open(os.path.join(ROOT, "corpus", "route_reply", f"kernel-{i}"), "wb").write(nl.recv(8192))
         nl.close()
+    # Ping probes as mcast ping writes them, and ssmping 0.9.1's queries
+    # as captured from the Debian package (IPv4 and IPv6).
+    os.makedirs(os.path.join(ROOT, "corpus", "ping"), exist_ok=True)
+    def probe(seq, length):
+        head = b"MCPG" + struct.pack(">BBHBBHQQQ", 1, 1, length, 64, 1, 0, 0x1234, seq, 1_800_000_000_000_000_000)
+        return head + b"\0" * (length - len(head))
+    for n, length in enumerate([64, 128, 1024]):
+        open(os.path.join(ROOT, "corpus", "ping", f"probe-{length}"), "wb").write(probe(n, length))
+    open(os.path.join(ROOT, "corpus", "ping", "ssmping-v4"), "wb").write(bytes.fromhex(
+        "510001000400001a6d0002000400000001000300086b0c8dd6000529f00004000501e82bd3ea"))
+    open(os.path.join(ROOT, "corpus", "ping", "ssmping-v6"), "wb").write(bytes.fromhex(
+        "510001000400001a710002000400000001000300086b0c8dd9000545fb00040011"
+        "02ff3e0000000000000000000043211234"))
     print("seeds written", file=sys.stderr)

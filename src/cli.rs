@@ -90,6 +90,19 @@ pub enum Command {
     )]
     Monitor(MonitorArgs),
 
+    /// Probe a group (or an ssmping server) and list every responder: RTT, loss, hops each way
+    #[command(after_help = "Examples:\n  mcast ping 239.1.1.1 -i eth0 -c 10\n  \
+                            mcast ping 239.1.1.1 -i eth0 --expect 3 --max-loss 5   # exit 1 unless 3 answer\n  \
+                            mcast ping --ssmping 192.0.2.1 -i eth0                 # against ssmpingd\n  \
+                            mcast ping --mesh 239.1.1.1 -i eth0 --expect 3         # on every host at once")]
+    Ping(PingArgs),
+
+    /// Answer mcast ping probes (and ssmping/asmping with --ssmping) until stopped
+    #[command(after_help = "Examples:\n  mcast pong 239.1.1.1 -i eth0\n  \
+                            mcast pong --ssmping -i eth0            # an ssmpingd\n  \
+                            mcast pong 239.1.1.1 -i eth0 -d 1m --rate 20")]
+    Pong(PongArgs),
+
     /// Send to and receive from this host only (TTL 0 on loopback): does multicast work here at all?
     Selftest(SelftestArgs),
 
@@ -399,6 +412,124 @@ pub struct SapArgs {
 
     #[command(flatten)]
     pub media: MediaArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplyPath {
+    /// Unicast replies only
+    Unicast,
+    /// Unicast replies and replies to the group
+    Multicast,
+}
+
+#[derive(Debug, Args)]
+pub struct PingArgs {
+    /// GROUP to probe ([V6ADDR]:PORT or ADDR[:PORT]); with --ssmping, the SERVER's address
+    #[arg(value_name = "GROUP|SERVER")]
+    pub target: String,
+
+    /// Interface by name, index or address; default: chosen by the kernel's routes
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// Port for a group written without one
+    #[arg(short, long, value_name = "PORT", default_value_t = DEFAULT_PORT as u32)]
+    pub port: u32,
+
+    /// Probes to send
+    #[arg(short, long, value_name = "N", default_value_t = 5)]
+    pub count: u64,
+
+    /// Time between probes
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    pub interval: Duration,
+
+    /// How long to wait for replies after the last probe
+    #[arg(short = 'W', long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    pub wait: Duration,
+
+    /// TTL (hop limit) of the probes, 1-255
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub ttl: u32,
+
+    /// Probe size in bytes (64-1024; replies are never larger)
+    #[arg(short, long, value_name = "BYTES", default_value_t = 128)]
+    pub size: u32,
+
+    /// Exit 1 unless at least N responders answered (each host in --mesh)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub expect: u64,
+
+    /// Exit 1 when a responder lost more than this percentage of replies (0-100)
+    #[arg(long, value_name = "PERCENT")]
+    pub max_loss: Option<f64>,
+
+    /// Ask for unicast replies only, or for replies to the group too
+    #[arg(long, value_enum, default_value_t = ReplyPath::Multicast)]
+    pub reply: ReplyPath,
+
+    /// Be an ssmping/asmping client of SERVER (ssmpingd or mcast pong --ssmping)
+    #[arg(long, conflicts_with = "mesh")]
+    pub ssmping: bool,
+
+    /// With --ssmping: ask replies on an any-source group, as asmping (its last byte becomes 234, or for IPv6 its last 32 bits 4321:1234)
+    #[arg(long, value_name = "GROUP", requires = "ssmping")]
+    pub asm: Option<String>,
+
+    /// Probe and respond at once, on every host of a mesh; prints who reached whom
+    #[arg(long)]
+    pub mesh: bool,
+
+    /// This host's name in replies (--mesh) [default: the host name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Print replies and summaries as JSON Lines
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PongArgs {
+    /// Groups to answer probes on (any-source)
+    #[arg(value_name = "GROUP")]
+    pub groups: Vec<String>,
+
+    /// Interface by name, index or address; default: chosen by the kernel's routes
+    #[arg(short, long, value_name = "IFACE")]
+    pub iface: Option<String>,
+
+    /// Port for groups written without one
+    #[arg(short, long, value_name = "PORT", default_value_t = DEFAULT_PORT as u32)]
+    pub port: u32,
+
+    /// TTL (hop limit) of replies, 1-255
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub ttl: u32,
+
+    /// Reply by unicast only, or to the group as well (when the probe asks)
+    #[arg(long, value_enum, default_value_t = ReplyPath::Multicast)]
+    pub reply: ReplyPath,
+
+    /// Replies per second per prober (a burst of up to 5 or the rate passes)
+    #[arg(long, value_name = "PPS", default_value_t = 100.0)]
+    pub rate: f64,
+
+    /// Also answer ssmping and asmping clients on UDP 4321, as ssmpingd does
+    #[arg(long)]
+    pub ssmping: bool,
+
+    /// This host's name in replies [default: the host name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Stop after this long (exit 0)
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+
+    /// Stop after this long; exit 1 unless a probe was answered
+    #[arg(short, long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

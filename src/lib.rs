@@ -10,10 +10,11 @@
 //! and the only `unsafe`, behind one contract). `sockopt` drives
 //! `mcast sockopt` over the platform's option table; `routes` says which
 //! interface the routes pick for a group, and `doctor` holds
-//! `mcast doctor`'s checks as pure functions over the host's facts.
-//! `mcast sockopt` over the platform's option table; `monitor` drives
-//! `mcast monitor` (alarms, hooks, the live table) and `metrics` serves
-//! Prometheus metrics.
+//! `mcast doctor`'s checks as pure functions over the host's facts;
+//! `monitor` drives `mcast monitor` (alarms, hooks, the live table) and
+//! `metrics` serves Prometheus metrics; `ping` holds the probe, reply and
+//! ssmping formats and the receive sink that answers and counts for
+//! `mcast ping` and `mcast pong`.
 #![deny(unsafe_code)]
 
 pub mod analysis;
@@ -32,6 +33,7 @@ pub mod media;
 pub mod metrics;
 pub mod monitor;
 pub mod output;
+pub mod ping;
 pub mod platform;
 pub mod querier;
 pub mod record;
@@ -57,6 +59,8 @@ pub fn run(cli: cli::Cli) -> Result<Exit> {
         cli::Command::Monitor(args) => cmd::monitor::run(config::monitor(&args)?, ui),
         cli::Command::Send(args) => cmd::send::run(config::send(&args)?, ui),
         cli::Command::Sockopt(args) => cmd::sockopt::run(config::sockopt(&args)?, ui),
+        cli::Command::Ping(args) => cmd::ping::run(config::ping(&args)?, ui),
+        cli::Command::Pong(args) => cmd::pong::run(config::pong(&args)?, ui),
         cli::Command::Selftest(args) => cmd::selftest::run(config::selftest(&args)?, ui),
         cli::Command::Querier(args) => cmd::querier::run(config::querier(&args)?, ui),
         cli::Command::Groups(args) => cmd::groups::run(config::host_groups(&args)?, ui),

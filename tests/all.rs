@@ -24,6 +24,7 @@ mod media;
 mod monitor;
 mod netns_harness;
 mod network;
+mod ping;
 mod querier;
 mod recv_faults;
 mod send_faults;

@@ -290,3 +290,79 @@ fn monitor_options() {
     );
     rejects(&["monitor"], &["GROUP"]);
 }
+
+#[test]
+fn ping_and_pong_arguments() {
+    rejects(
+        &["ping", "239.1.1.1", "--ttl", "0"],
+        &["--ttl 0 is not valid; give 1 to 255"],
+    );
+    rejects(
+        &["pong", "239.1.1.1", "--ttl", "256"],
+        &["--ttl 256 is not valid"],
+    );
+    rejects(
+        &["ping", "239.1.1.1", "-s", "63"],
+        &["--size 63 is not valid; give 64 to 1024 bytes"],
+    );
+    rejects(
+        &["ping", "239.1.1.1", "-s", "1025"],
+        &["--size 1025 is not valid"],
+    );
+    rejects(
+        &["ping", "239.1.1.1", "-c", "0"],
+        &["--count 0 is not valid; give 1 to 1000000 probes"],
+    );
+    rejects(
+        &["ping", "239.1.1.1", "--max-loss", "101"],
+        &["--max-loss 101 is not valid"],
+    );
+    rejects(
+        &["ping", "239.1.1.1+2"],
+        &["names 2 groups; mcast ping probes one"],
+    );
+    rejects(
+        &["ping", "192.0.2.1,232.1.1.1"],
+        &["is source-specific", "use --ssmping"],
+    );
+    rejects(
+        &["ping", "10.0.0.1"],
+        &["10.0.0.1 is not a multicast address"],
+    );
+    rejects(
+        &["ping", "--ssmping", "239.1.1.1"],
+        &["SERVER 239.1.1.1 is not valid; give the ssmping server's unicast address"],
+    );
+    rejects(
+        &["ping", "--ssmping", "server\x1b[2J"],
+        &["SERVER server\\x1b[2J is not valid"],
+    );
+    rejects(
+        &["ping", "--ssmping", "192.0.2.1", "--asm", "ff15::1"],
+        &["--asm ff15::1 is not valid; give one group of the server's IP version"],
+    );
+    rejects(
+        &["ping", "239.1.1.1", "--interval", "0s"],
+        &["--interval 0s is not valid"],
+    );
+    rejects(
+        &["pong"],
+        &["no GROUP given; name the groups to answer on, or give --ssmping"],
+    );
+    rejects(
+        &["pong", "239.1.1.1", "--rate", "0"],
+        &["--rate 0 is not valid"],
+    );
+    rejects(
+        &["pong", "239.1.1.1", "--name", "a\nb"],
+        &["--name a\\nb is not valid"],
+    );
+    rejects(&["pong", "239.1.1.1", "239.1.1.1"], &["given twice"]);
+    for args in [
+        &["ping", "239.1.1.1", "--ttl", "0"][..],
+        &["pong"],
+        &["ping", "--ssmping", "server\x1b[2J"],
+    ] {
+        one_line(args);
+    }
+}

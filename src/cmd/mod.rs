@@ -7,6 +7,8 @@ pub mod ifaces;
 pub mod join;
 pub mod listen;
 pub mod monitor;
+pub mod ping;
+pub mod pong;
 pub mod querier;
 pub mod sap;
 pub mod selftest;

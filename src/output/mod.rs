@@ -10,6 +10,7 @@ pub mod host;
 pub mod json;
 pub mod media_report;
 pub mod phrases;
+pub mod ping;
 pub mod querier;
 pub mod report;
 pub mod text;

@@ -85,3 +85,19 @@ pub fn open_sender(family: Family, bind: Option<SocketAddr>) -> io::Result<Socke
     }
     Ok(sock)
 }
+
+/// This host's name, for `pong`'s replies: the kernel's on Linux, the
+/// environment's elsewhere; empty when unknown.
+pub fn host_name() -> String {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    let name = name.trim();
+    let mut end = name.len().min(64);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name[..end].chars().filter(|c| !c.is_control()).collect()
+}

@@ -81,7 +81,7 @@ compile_error!(
 );
 
 pub use batch::{recv_batch, RecvBatch, SendBatch, BATCH};
-pub use common::{open_receiver, open_sender, Family};
+pub use common::{host_name, open_receiver, open_sender, Family};
 pub use errors::{hint, Doing, Errno};
 pub use host::{firewall_dump, firewall_dumpers, route_source, Dump, RouteTo};
 pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};

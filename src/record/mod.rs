@@ -30,6 +30,7 @@ mod analysis;
 mod groups;
 mod host;
 mod media;
+pub mod ping;
 mod querier;
 mod sap;
 mod sockopt;

@@ -629,3 +629,4 @@ fn media_packets() {
     ));
     same!(out, "media_packets.out");
 }
+mod ping_golden;

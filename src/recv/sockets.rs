@@ -87,7 +87,10 @@ impl Receiver {
     }
 
     /// Opens sockets and joins every group on `iface` (or the kernel's
-    /// choice). Fails with the group and errno named.
+    /// choice). Fails with the group and errno named. Groups given port 0
+    /// get a port the kernel picks (see [`Receiver::groups`]); such a
+    /// socket is bound to the wildcard address, so it also receives
+    /// unicast: `ping` sends its probes from it and hears both replies.
     /// With `lean`, the kernel is not asked for TTL or timestamps.
     pub fn open(
         groups: &[Group],
@@ -109,6 +112,8 @@ impl Receiver {
         let mut joined = vec![Joined { at: Instant::now() }; groups.len()];
         let mut joins = 0usize;
         let mut granted = usize::MAX;
+        // Groups at port 0 get the port the kernel picks (see `open`'s doc).
+        let mut groups = groups.to_vec();
         // Tens of thousands of joins take the kernel a while: Ctrl-C stops
         // them between joins, and what was joined is left on the normal
         // path (the run then ends at once, as interrupted).
@@ -116,9 +121,18 @@ impl Receiver {
             if signals::stop_requested() {
                 break;
             }
-            let bound_group = group_to_bind(groups, &p, ifindex);
+            // Port 0 also takes unicast (replies to a prober): never bound to a group.
+            let bound_group = (p.port != 0)
+                .then(|| group_to_bind(&groups, &p, ifindex))
+                .flatten();
             let sock = platform::open_receiver(p.family, p.port, bound_group, lean)
                 .map_err(|e| open_error(e, &p, k, needed, groups.len()))?;
+            if p.port == 0 {
+                p.port = local_port(&sock)?;
+                for &i in &p.members {
+                    groups[i].port = p.port;
+                }
+            }
             let got = platform::set_recv_buffer(&sock, rcvbuf)
                 .with_context(|| format!("setting the receive buffer to {rcvbuf} bytes"))?;
             granted = granted.min(got);
@@ -153,19 +167,50 @@ impl Receiver {
             );
         }
         debug!("{joins} groups joined on {} sockets", socks.len());
+        let all_joined = joins == groups.len();
         Ok(Self {
             socks,
-            groups: groups.to_vec(),
+            groups,
             ifindex,
             joined,
             rcvbuf: if granted == usize::MAX { 0 } else { granted },
-            all_joined: joins == groups.len(),
+            all_joined,
             watch: iface.map(|i| Watch {
                 name: i.name.clone(),
                 up: i.up,
                 present: true,
             }),
         })
+    }
+
+    /// Adds a socket for unicast on `port` (0: the kernel picks) with no
+    /// group, like ssmpingd's UDP 4321; returns the port.
+    pub fn add_unicast(&mut self, family: Family, port: u16) -> Result<u16> {
+        let sock = platform::open_receiver(family, port, None, false)
+            .with_context(|| format!("opening a UDP socket on port {port}"))?;
+        let port = local_port(&sock)?;
+        self.socks.push(RxSocket {
+            sock,
+            port,
+            members: Vec::new(),
+            bound_group: None,
+        });
+        Ok(port)
+    }
+
+    /// A second handle on the socket that receives `family` on `port`,
+    /// for sending from it (replies then come back to it).
+    pub fn socket_on(&self, family: Family, port: u16) -> Result<Socket> {
+        let fits = |s: &&RxSocket| s.port == port && local_family(&s.sock) == Some(family);
+        // A socket without groups (`add_unicast`) first: the one unicast reaches.
+        let s = (self
+            .socks
+            .iter()
+            .filter(fits)
+            .find(|s| s.members.is_empty()))
+        .or_else(|| self.socks.iter().find(fits))
+        .with_context(|| format!("no receiving socket on port {port}"))?;
+        s.sock.try_clone().context("duplicating a socket")
     }
 
     /// Looks at the joined interface once; returns what changed. Linux
@@ -400,6 +445,19 @@ fn plan(groups: &[Group], max_v4: usize, max_sources: usize) -> Vec<Planned> {
 /// Opening socket `k` (from 0) of `needed` failed. Past the limit on open
 /// files (EMFILE), says how many sockets these groups need and what the
 /// limit is: 65,536 IPv4 groups need 3,277 sockets at 20 per socket.
+fn local_port(sock: &Socket) -> Result<u16> {
+    sock.local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .map(|a| a.port())
+        .context("reading the port the kernel chose")
+}
+
+fn local_family(sock: &Socket) -> Option<Family> {
+    let a = sock.local_addr().ok()?.as_socket()?;
+    Some(if a.is_ipv4() { Family::V4 } else { Family::V6 })
+}
+
 fn open_error(
     e: std::io::Error,
     p: &Planned,

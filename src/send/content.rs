@@ -6,6 +6,7 @@
 use std::hash::{BuildHasher, Hasher};
 
 use crate::clock;
+use crate::ping::{ssmping, wire};
 use crate::platform::{self, SendBatch};
 use crate::testpacket;
 
@@ -15,6 +16,16 @@ pub enum Content<'a> {
     Test { size: usize, sender: u64 },
     /// These bytes in every datagram.
     Fixed(&'a [u8]),
+    /// `mcast ping` probes (see [`crate::ping::wire`]) of `size` bytes.
+    Probe {
+        size: usize,
+        sender: u64,
+        initial_ttl: u8,
+        multicast_reply: bool,
+    },
+    /// ssmping queries (see [`crate::ping::ssmping`]) for `group`, with
+    /// sequence numbers from 1 as ssmping counts.
+    Ssmping { id: u32, group: std::net::IpAddr },
 }
 
 impl Content<'_> {
@@ -23,6 +34,8 @@ impl Content<'_> {
         match self {
             Content::Test { size, .. } => *size,
             Content::Fixed(p) => p.len(),
+            Content::Probe { size, .. } => *size,
+            Content::Ssmping { group, .. } => ssmping::query_len(group.is_ipv6()),
         }
     }
 
@@ -43,9 +56,33 @@ impl Content<'_> {
     /// `self.len()`, converted once per run rather than per packet.
     #[inline]
     pub(super) fn write(&self, buf: &mut [u8], seq: u64, sent_ns: u64, len: u32) {
-        if let Content::Test { sender, .. } = self {
-            testpacket::write_header(buf, *sender, seq, sent_ns, len);
-            testpacket::fill_padding(buf, seq);
+        match *self {
+            Content::Test { sender, .. } => {
+                testpacket::write_header(buf, sender, seq, sent_ns, len);
+                testpacket::fill_padding(buf, seq);
+            }
+            Content::Fixed(_) => {}
+            Content::Probe {
+                sender,
+                initial_ttl,
+                multicast_reply,
+                ..
+            } => {
+                let probe = wire::Probe {
+                    len: u16::try_from(len).unwrap_or(u16::MAX),
+                    initial_ttl,
+                    multicast_reply,
+                    sender,
+                    seq,
+                    sent_ns,
+                };
+                // Slots are reused: padding left by another content is zeroed.
+                probe.write(buf, true);
+            }
+            Content::Ssmping { id, group } => {
+                let seq = u32::try_from(seq + 1).unwrap_or(u32::MAX);
+                ssmping::write_query(buf, id, seq, sent_ns, group);
+            }
         }
     }
 }

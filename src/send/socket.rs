@@ -47,11 +47,23 @@ pub struct Sender {
 impl Sender {
     /// Opens the socket and applies `setup`; errors name the step.
     pub fn open(setup: &SenderSetup<'_>) -> Result<Self> {
+        let sock =
+            platform::open_sender(setup.family, setup.bind).with_context(|| match setup.bind {
+                Some(b) => format!("binding the sending socket to {b}"),
+                None => "opening the sending socket".to_string(),
+            })?;
+        Self::adopt(sock, setup)
+    }
+
+    /// Sends from a socket opened elsewhere (a receiving socket, so that
+    /// replies come back to it), set up as `setup` says; `setup.bind` is
+    /// ignored: the socket is already bound.
+    pub fn adopt(sock: Socket, setup: &SenderSetup<'_>) -> Result<Self> {
         let family = setup.family;
-        let sock = platform::open_sender(family, setup.bind).with_context(|| match setup.bind {
-            Some(b) => format!("binding the sending socket to {b}"),
-            None => "opening the sending socket".to_string(),
-        })?;
+        let bound = setup.bind.is_some()
+            || sock
+                .local_addr()
+                .is_ok_and(|a| a.as_socket().is_some_and(|a| a.port() != 0));
         if let Some(iface) = setup.iface {
             platform::set_multicast_iface(&sock, family, iface.index, iface.first_v4())
                 .with_context(|| format!("choosing {iface} for outgoing multicast"))?;
@@ -75,7 +87,7 @@ impl Sender {
         Ok(Self {
             sock,
             family,
-            bound: setup.bind.is_some(),
+            bound,
             targets: Vec::new(),
             connected: false,
         })
@@ -93,6 +105,28 @@ impl Sender {
             self.connected = true;
         }
         Ok(())
+    }
+
+    /// Sets the TTL (hop limit) of unicast datagrams.
+    pub fn set_unicast_ttl(&self, ttl: u8) -> Result<()> {
+        match self.family {
+            Family::V4 => self.sock.set_ttl_v4(ttl.into()),
+            Family::V6 => self.sock.set_unicast_hops_v6(ttl.into()),
+        }
+        .with_context(|| format!("setting the unicast TTL to {ttl}"))
+    }
+
+    /// Sends one datagram to `to`, whatever the socket is aimed at (a
+    /// reply): one system call, nothing allocated.
+    pub fn send_to(&self, datagram: &[u8], to: SocketAddr) -> io::Result<usize> {
+        self.sock.send_to(datagram, &to.into())
+    }
+
+    /// Sets the destinations without connecting to one: the socket keeps
+    /// receiving from anyone (a prober hears replies from every responder).
+    pub fn aim_unconnected(&mut self, targets: &[SocketAddr]) {
+        self.targets = targets.iter().map(|&t| t.into()).collect();
+        self.connected = false;
     }
 
     /// The IP version it sends.

@@ -35,6 +35,12 @@ impl<'a> Loss<'a> {
         Self::install_matching(ns, dev, percent, &format!("udp dport {port}"))
     }
 
+    /// Drops every IPv4 multicast datagram arriving on `dev` (unicast
+    /// still passes): a host whose multicast is blocked.
+    pub fn install_multicast(ns: &'a Netns, dev: &str) -> io::Result<Self> {
+        Self::install_matching(ns, dev, 100, "ip daddr 224.0.0.0/4")
+    }
+
     fn install_matching(ns: &'a Netns, dev: &str, percent: u8, matches: &str) -> io::Result<Self> {
         if percent > 100 {
             return Err(io::Error::other(format!("loss of {percent}%")));

@@ -171,6 +171,12 @@ impl Routed {
     /// B route everything else via R), turns on forwarding in R and starts
     /// smcrouted there with `routes`, returning once they are installed.
     pub fn new(routes: &[Mroute]) -> io::Result<Self> {
+        Self::with_conf(&smcroute_conf(routes))
+    }
+
+    /// As [`Routed::new`], with smcrouted's config given whole (see
+    /// [`smcroute_conf_both_ways`]).
+    pub fn with_conf(conf_text: &str) -> io::Result<Self> {
         let (a, r, b) = (host()?, host()?, host()?);
         link(&a, Self::A_DEV, &r, Self::R_A_DEV)?;
         link(&r, Self::R_B_DEV, &b, Self::B_DEV)?;
@@ -191,7 +197,7 @@ impl Routed {
         let conf = dir.path().join("smcroute.conf");
         let pid = dir.path().join("smcroute.pid");
         let sock = dir.path().join("smcroute.sock");
-        std::fs::write(&conf, smcroute_conf(routes))?;
+        std::fs::write(&conf, conf_text)?;
         let mut cmd = r.command("smcrouted");
         // -n: foreground, logging to stderr; -N: only the interfaces the
         // config enables; own config, pid file and socket per test.
@@ -267,6 +273,21 @@ pub fn smcroute_conf(routes: &[Mroute]) -> String {
             Routed::R_A_DEV,
             route.group,
             Routed::R_B_DEV
+        ));
+    }
+    conf
+}
+
+/// As [`smcroute_conf`], plus each (*,G) route from B's side back to A's
+/// (ping replies to the group travel that way).
+pub fn smcroute_conf_both_ways(groups: &[&str]) -> String {
+    let routes: Vec<Mroute> = groups.iter().map(|g| Mroute::any(g)).collect();
+    let mut conf = smcroute_conf(&routes);
+    for g in groups {
+        conf.push_str(&format!(
+            "mroute from {} group {g} to {}\n",
+            Routed::R_B_DEV,
+            Routed::R_A_DEV
         ));
     }
     conf
@@ -687,4 +708,63 @@ pub fn join_continuations(text: &str) -> Vec<String> {
         }
     }
     packets
+}
+
+/// Topology (d), for ping and mesh tests: `n` hosts on one switched link.
+/// A switch namespace holds a bridge `br0` (IGMP/MLD snooping off, so
+/// multicast floods like a hub); host k (0-based) is linked to it by
+/// `h0` <-> `pk` and has 192.0.2.(10+k)/24 and 2001:db8::(10+k)/64 on `h0`.
+#[derive(Debug)]
+pub struct Lan {
+    pub hosts: Vec<Netns>,
+    /// Dropped last: the hosts' links go with it.
+    #[allow(dead_code)]
+    pub switch: Netns,
+}
+
+impl Lan {
+    pub const DEV: &'static str = "h0";
+
+    pub fn new(n: usize) -> io::Result<Self> {
+        let switch = host()?;
+        switch.ip(&[
+            "link",
+            "add",
+            "br0",
+            "type",
+            "bridge",
+            "mcast_snooping",
+            "0",
+        ])?;
+        switch.ip(&["link", "set", "br0", "up"])?;
+        let mut hosts = Vec::with_capacity(n);
+        for k in 0..n {
+            let h = host()?;
+            let port = format!("p{k}");
+            link(&h, Self::DEV, &switch, &port)?;
+            switch.ip(&["link", "set", &port, "master", "br0"])?;
+            let last = 10 + k;
+            addrs(
+                &h,
+                Self::DEV,
+                &[
+                    &format!("192.0.2.{last}/24"),
+                    &format!("2001:db8::{:x}/64", 0x10 + k),
+                ],
+            )?;
+            hosts.push(h);
+        }
+        Ok(Self { hosts, switch })
+    }
+
+    /// Host k's IPv4 address.
+    pub fn v4(k: usize) -> Ipv4Addr {
+        Ipv4Addr::new(192, 0, 2, 10 + k as u8)
+    }
+
+    /// Host k's IPv6 address.
+    #[allow(dead_code)]
+    pub fn v6(k: usize) -> Ipv6Addr {
+        Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10 + k as u16)
+    }
 }
