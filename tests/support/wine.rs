@@ -55,24 +55,39 @@ fn wine64() -> &'static str {
     }
 }
 
-/// A prefix initialised once (`wineboot`), copied for every [`Wine`].
+/// A prefix initialised once (`wineboot`), copied for every [`Wine`]. It
+/// lives in the target directory and is reused by later runs: a prefix is
+/// ~700 MB, and one per test process used to pile up in /tmp.
 fn template() -> &'static Path {
     static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
     TEMPLATE.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("mcast-wine-template-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let dir = tmp.join("wine-template");
+        if dir.join("system.reg").exists() {
+            return dir;
+        }
+        // Made aside and renamed into place, so a run that stops halfway
+        // leaves no half-made template for the next one.
+        let work = tempfile::Builder::new()
+            .prefix("wine-template-")
+            .tempdir_in(tmp)
+            .expect("a directory for the Wine template");
         let ns = Netns::bare().expect("a namespace for wineboot");
         let mut boot = ns.command("env");
-        boot.arg(format!("WINEPREFIX={}", dir.display()))
+        boot.arg(format!("WINEPREFIX={}", work.path().display()))
             .args(["WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml="])
             .args([wine64(), "wineboot", "-i"]);
         let done = run_with_timeout(boot, Duration::from_secs(180)).expect("wineboot");
         assert!(
-            !done.timed_out && dir.join("system.reg").exists(),
+            !done.timed_out && work.path().join("system.reg").exists(),
             "wineboot did not make a prefix: {}",
             done.stderr
         );
-        stop_server(&ns, &dir);
+        stop_server(&ns, work.path());
+        // Another test binary may have won the race: then its copy is used.
+        if std::fs::rename(work.path(), &dir).is_ok() {
+            std::mem::forget(work);
+        }
         dir
     })
 }
