@@ -11,20 +11,7 @@ use crate::platform::{IfaceInfo, RouteTo};
 use crate::record::{DoctorCheck, DoctorSummary, Interface, MulticastRoute};
 use crate::routes::Route;
 
-/// Compares with `golden/<name>`; on a difference, what was printed is
-/// left in the temporary directory under the same name.
-fn same(got: &[u8], want: &str, name: &str) {
-    let got = String::from_utf8(got.to_vec()).unwrap();
-    if got != want {
-        let dir = std::env::temp_dir().join("mcast-golden");
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(dir.join(name), &got);
-        panic!(
-            "output differs from golden/{name} (got: {})",
-            dir.join(name).display()
-        );
-    }
-}
+use crate::record::pinned::same;
 
 fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()

@@ -286,6 +286,8 @@ fn group_addr<S: Serializer>(group: &Option<&Group>, s: S) -> Result<S::Ok, S::E
 #[cfg(test)]
 mod host_tests;
 #[cfg(test)]
+mod pinned;
+#[cfg(test)]
 mod shape_tests;
 #[cfg(test)]
 mod tests;

@@ -208,19 +208,9 @@ fn first_after() -> Vec<Option<Duration>> {
 /// Compares with `golden/<name>`; on a difference, what was printed is
 /// left in the temporary directory under the same name to compare.
 macro_rules! same {
-    ($got:expr, $name:literal) => {{
-        let got = String::from_utf8($got).unwrap();
-        if got != include_str!(concat!("golden/", $name)) {
-            let dir = std::env::temp_dir().join("mcast-golden");
-            let _ = std::fs::create_dir_all(&dir);
-            let _ = std::fs::write(dir.join($name), &got);
-            panic!(
-                "output differs from golden/{} (got: {})",
-                $name,
-                dir.join($name).display()
-            );
-        }
-    }};
+    ($got:expr, $name:literal) => {
+        $crate::record::pinned::same(&$got, include_str!(concat!("golden/", $name)), $name)
+    };
 }
 
 /// The fixture's packets in `format`.

@@ -12,16 +12,7 @@ use crate::record::SenderId;
 
 /// As `same!` in `tests.rs`, for files included from here.
 fn same(got: Vec<u8>, want: &str, name: &str) {
-    let got = String::from_utf8(got).unwrap();
-    if got != want {
-        let dir = std::env::temp_dir().join("mcast-golden");
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(dir.join(name), &got);
-        panic!(
-            "output differs from golden/{name} (got: {})",
-            dir.join(name).display()
-        );
-    }
+    crate::record::pinned::same(&got, want, name)
 }
 
 const B: u64 = 0x00b0_b0b0_b0b0_b0b0;
