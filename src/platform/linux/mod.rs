@@ -5,15 +5,17 @@
 mod options;
 mod raw;
 mod route;
+mod waiter;
 
 pub use super::unix::{
     catch_hangup, encode_iface_index_v4, errno, errno_name, getsockopt_raw, join, join_call, leave,
     open_files_limit, raw_stdout, recv_into, send_from, setsockopt_raw, shell_command, take_hangup,
-    RecvState, SendState, Waiter, IFACE_INDEX_V4_FORM,
+    RecvState, SendState, IFACE_INDEX_V4_FORM,
 };
 pub use options::SOCKOPT_TABLE;
 pub use raw::{open_igmp_raw, open_mld_raw, open_report_tap, recv_raw, recv_tap};
 pub use route::{parse_reply as parse_route_reply, route_to};
+pub use waiter::Waiter;
 
 use std::io;
 
