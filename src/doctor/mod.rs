@@ -9,11 +9,13 @@
 
 pub mod addresses;
 pub mod firewall;
+pub mod querier;
 pub mod sysctl;
 
 use std::collections::BTreeSet;
 use std::io;
 use std::net::IpAddr;
+use std::time::Duration;
 
 use crate::config::{Group, Iface, IfaceTable};
 use crate::platform::{Dump, Family, RouteTo};
@@ -76,6 +78,9 @@ pub trait Host: Sysctls {
     fn firewall(&self) -> Vec<(&'static str, Dump)>;
     /// Operationally up (carrier), by name.
     fn running(&self, iface: &Iface) -> bool;
+    /// What listening for IGMP/MLD queries on each `(family, interface)`
+    /// for at most `wait` showed, in the same order.
+    fn queriers(&self, links: &[(Family, &Iface)], wait: Duration) -> Vec<querier::QuerierFacts>;
 }
 
 /// This host.
@@ -102,14 +107,20 @@ impl Host for ThisHost {
     fn running(&self, iface: &Iface) -> bool {
         crate::platform::if_is_up(&iface.name)
     }
+
+    fn queriers(&self, links: &[(Family, &Iface)], wait: Duration) -> Vec<querier::QuerierFacts> {
+        querier::listen(links, wait)
+    }
 }
 
-/// What was asked: groups (maybe none), `-i`, the host's interfaces.
+/// What was asked: groups (maybe none), `-i`, the host's interfaces, how
+/// long to listen for a querier (zero: not at all).
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     pub groups: &'a [Group],
     pub iface: Option<&'a Iface>,
     pub table: &'a IfaceTable,
+    pub querier_wait: Duration,
 }
 
 impl Request<'_> {
@@ -189,10 +200,60 @@ pub fn checks(req: &Request<'_>, host: &dyn Host) -> Vec<Check> {
         out.push(mac_check(req.groups));
     }
     out.extend(firewall_checks(req, &host.firewall()));
-    // The "querier" check (is an IGMP/MLD querier present on the chosen
-    // interface?) belongs here, before the self-test, once the `querier`
-    // module can listen for queries for a bounded time.
+    out.extend(querier_checks(req, &chosen, host));
     out
+}
+
+/// Whether a querier is present on each family's chosen interface: one
+/// bounded listen for all of them.
+fn querier_checks(
+    req: &Request<'_>,
+    chosen: &[(Family, Option<Iface>)],
+    host: &dyn Host,
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    let mut links: Vec<(Family, &Iface)> = Vec::new();
+    for (family, iface) in chosen {
+        match iface {
+            Some(i) if i.loopback => out.push(Check::new(
+                "querier",
+                Status::Skipped,
+                format!("{} is loopback: no querier there", shown(i)),
+            )),
+            Some(i) => links.push((*family, i)),
+            None => {}
+        }
+    }
+    if links.is_empty() {
+        return out;
+    }
+    if req.querier_wait.is_zero() {
+        out.push(Check::new(
+            "querier",
+            Status::Skipped,
+            "not looked for (--querier-wait 0)",
+        ));
+        return out;
+    }
+    let facts = host.queriers(&links, req.querier_wait);
+    out.extend(links.iter().zip(&facts).flat_map(|((family, iface), f)| {
+        querier::querier_checks(iface, f, forced_version(*family, iface, host))
+    }));
+    out
+}
+
+/// The version this host forces on `iface`, when it forces one (and the
+/// settings can be read).
+fn forced_version(family: Family, iface: &Iface, host: &dyn Host) -> Option<u8> {
+    let (key, leaf) = match family {
+        Family::V4 => ("ipv4", "force_igmp_version"),
+        Family::V6 => ("ipv6", "force_mld_version"),
+    };
+    let all = read_int(host, &["net", key, "conf", "all", leaf]).ok()?;
+    let own = read_int(host, &["net", key, "conf", iface.name.as_str(), leaf]).ok()?;
+    u8::try_from(effective_forced_version(all, own))
+        .ok()
+        .filter(|&v| v > 0)
 }
 
 /// A sysctl key as `sysctl -w` takes it: slashes when a component has a
@@ -720,4 +781,4 @@ fn finding_check(f: &firewall::Finding) -> Check {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
