@@ -17,13 +17,12 @@ use crate::querier::counters::{igmp_mode_verdict, mld_counter_verdict, must_repo
 use crate::querier::state::{verdicts, HostFacts, Level, LinkKey, LinkState, Verdict};
 use crate::querier::Observer;
 
-
 /// How a querier's presence was looked for.
 #[derive(Debug, Clone)]
 pub enum Evidence {
     /// Queries and reports watched on the wire (raw sockets).
     Wire {
-        link: LinkState,
+        link: Box<LinkState>,
         /// This host's own reports could be seen leaving.
         sees_reports: bool,
         /// When the watch ended.
@@ -118,7 +117,9 @@ fn wire_check(v: Verdict, family: Family, name: &str) -> Check {
             Family::V6 => ("net.ipv6.conf", "force_mld_version"),
         };
         let dev = name.replace('.', "/");
-        Some(format!("sysctl -w {conf}.all.{leaf}=0 {conf}.{dev}.{leaf}=0"))
+        Some(format!(
+            "sysctl -w {conf}.all.{leaf}=0 {conf}.{dev}.{leaf}=0"
+        ))
     } else if v.text.starts_with("queries in, no reports out") {
         Some(format!(
             "find the rule dropping outgoing {} (see firewall), then: {}",
@@ -165,16 +166,20 @@ fn silent_wire(facts: &QuerierFacts, name: &str) -> Check {
         )
         .fix(enable_querier(facts.family, name)),
         Family::V6 => {
-            let since_up = facts
-                .mld_after
-                .map_or_else(String::new, |n| format!("; {n} arrived since the interface came up"));
+            let since_up = facts.mld_after.map_or_else(String::new, |n| {
+                format!("; {n} arrived since the interface came up")
+            });
             Check::new(NAME, Status::Warning, format!("{short}{since_up}"))
                 .fix(full_watch(facts.family, name))
         }
         Family::V4 => {
             let (v, querier) = igmp_mode_verdict(name, facts.igmp_mode, None);
             if querier {
-                Check::new(NAME, Status::Ok, format!("no IGMP query seen on {name} in {secs} s, but {}", v.text))
+                Check::new(
+                    NAME,
+                    Status::Ok,
+                    format!("no IGMP query seen on {name} in {secs} s, but {}", v.text),
+                )
             } else {
                 Check::new(NAME, Status::Warning, short).fix(full_watch(facts.family, name))
             }
@@ -189,24 +194,22 @@ fn counters_only(facts: &QuerierFacts, name: &str, forced: Option<u8>, why: &str
     let label = format!("{why}; from the kernel's tables, weaker evidence");
     let (v, _) = match facts.family {
         Family::V4 => igmp_mode_verdict(name, facts.igmp_mode, forced),
-        Family::V6 => {
-            mld_counter_verdict(name, facts.mld_before, facts.mld_after, facts.waited)
-        }
+        Family::V6 => mld_counter_verdict(name, facts.mld_before, facts.mld_after, facts.waited),
     };
     let mut check = Check::new(NAME, status(v.level), format!("{} ({label})", v.text));
     if check.status == Status::Problem && facts.mld_before.is_some_and(|n| n > 0) {
         check.status = Status::Warning;
         check.detail = format!(
             "{} (queries come every 125 s by default; {label})",
-            v.text
-                .split(": no querier")
-                .next()
-                .unwrap_or(&v.text)
+            v.text.split(": no querier").next().unwrap_or(&v.text)
         );
     }
     match check.status {
         Status::Problem => check.fix(enable_querier(facts.family, name)),
-        Status::Warning => check.fix(format!("run as root: sudo {}", full_watch(facts.family, name))),
+        Status::Warning => check.fix(format!(
+            "run as root: sudo {}",
+            full_watch(facts.family, name)
+        )),
         _ => check,
     }
 }
@@ -270,17 +273,22 @@ pub fn listen(links: &[(Family, &Iface)], wait: Duration) -> Vec<QuerierFacts> {
     }
     let at = Instant::now();
     let waited = at.saturating_duration_since(start);
-    let snapshot = observer.as_ref().map(Observer::snapshot).unwrap_or_default();
+    let snapshot = observer
+        .as_ref()
+        .map(Observer::snapshot)
+        .unwrap_or_default();
     links
         .iter()
         .zip(before)
         .map(|((family, iface), mld_before)| {
             let evidence = match &observer {
                 Ok(obs) => Evidence::Wire {
-                    link: snapshot
-                        .iter()
-                        .find(|(k, _)| k.family == *family && k.ifindex == iface.index)
-                        .map_or_else(|| LinkState::new(&iface.name), |(_, l)| l.clone()),
+                    link: Box::new(
+                        snapshot
+                            .iter()
+                            .find(|(k, _)| k.family == *family && k.ifindex == iface.index)
+                            .map_or_else(|| LinkState::new(&iface.name), |(_, l)| l.clone()),
+                    ),
                     sees_reports: obs.sees_reports(),
                     at,
                 },

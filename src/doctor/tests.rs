@@ -153,7 +153,7 @@ impl Host for Fake {
                     family: *family,
                     waited: wait,
                     evidence: Evidence::Wire {
-                        link,
+                        link: Box::new(link),
                         sees_reports: true,
                         at: Instant::now(),
                     },

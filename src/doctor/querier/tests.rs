@@ -28,7 +28,7 @@ fn silent(family: Family) -> QuerierFacts {
     facts(
         family,
         Evidence::Wire {
-            link: LinkState::new("mc0"),
+            link: Box::new(LinkState::new("mc0")),
             sees_reports: true,
             at: Instant::now(),
         },
@@ -62,7 +62,8 @@ fn a_short_silence_is_a_warning_naming_the_default_interval() {
     let c = one(querier_checks(&mc0(), &silent(Family::V6), None));
     assert_eq!(c.status, Status::Warning);
     assert!(
-        c.detail.ends_with("; 4 arrived since the interface came up"),
+        c.detail
+            .ends_with("; 4 arrived since the interface came up"),
         "{}",
         c.detail
     );
@@ -77,11 +78,15 @@ fn stronger_evidence_turns_a_silence_into_a_problem_or_clears_it() {
     let c = one(querier_checks(&mc0(), &f, None));
     assert_eq!(c.status, Status::Problem, "{c:?}");
     assert!(
-        c.detail.contains("none has arrived since the interface came up"),
+        c.detail
+            .contains("none has arrived since the interface came up"),
         "{}",
         c.detail
     );
-    assert!(c.fix.unwrap().starts_with("enable an MLD querier on this link"));
+    assert!(c
+        .fix
+        .unwrap()
+        .starts_with("enable an MLD querier on this link"));
     // The kernel fell back to IGMPv2: an IGMPv2 querier was heard lately.
     let mut f = silent(Family::V4);
     f.igmp_mode = Some(2);
@@ -103,7 +108,7 @@ fn a_seen_querier_is_named_and_unanswered_queries_are_a_problem() {
     let mut f = facts(
         Family::V4,
         Evidence::Wire {
-            link,
+            link: Box::new(link),
             sees_reports: true,
             at,
         },
@@ -119,7 +124,8 @@ fn a_seen_querier_is_named_and_unanswered_queries_are_a_problem() {
     );
     assert_eq!(c[1].status, Status::Problem);
     assert!(
-        c[1].detail.starts_with("queries in, no reports out on mc0: 1 IGMP query arrived"),
+        c[1].detail
+            .starts_with("queries in, no reports out on mc0: 1 IGMP query arrived"),
         "{}",
         c[1].detail
     );
@@ -143,7 +149,7 @@ fn an_mld_version_mismatch_names_the_sysctl_with_slashes() {
     let f = facts(
         Family::V6,
         Evidence::Wire {
-            link,
+            link: Box::new(link),
             sees_reports: false,
             at: Instant::now(),
         },
