@@ -18,9 +18,10 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::config::{Group, Iface, IfaceTable};
+use crate::host::{effective_forced_version, forced_version_by, forced_version_path, sysctl_key};
 use crate::platform::{Dump, Family, RouteTo};
 use crate::routes::{self, Route};
-use sysctl::{effective_forced_version, effective_rp_filter, read_int, Sysctls};
+use sysctl::{effective_rp_filter, read_int, Sysctls};
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -245,25 +246,7 @@ fn querier_checks(
 /// The version this host forces on `iface`, when it forces one (and the
 /// settings can be read).
 fn forced_version(family: Family, iface: &Iface, host: &dyn Host) -> Option<u8> {
-    let (key, leaf) = match family {
-        Family::V4 => ("ipv4", "force_igmp_version"),
-        Family::V6 => ("ipv6", "force_mld_version"),
-    };
-    let all = read_int(host, &["net", key, "conf", "all", leaf]).ok()?;
-    let own = read_int(host, &["net", key, "conf", iface.name.as_str(), leaf]).ok()?;
-    u8::try_from(effective_forced_version(all, own))
-        .ok()
-        .filter(|&v| v > 0)
-}
-
-/// A sysctl key as `sysctl -w` takes it: slashes when a component has a
-/// dot (`net/ipv4/conf/eth0.100/rp_filter`).
-fn sysctl_key(path: &[&str]) -> String {
-    if path.iter().any(|c| c.contains('.')) {
-        path.join("/")
-    } else {
-        path.join(".")
-    }
+    forced_version_by(family, &iface.name, |path| read_int(host, path).ok())
 }
 
 fn shown(i: &Iface) -> String {
@@ -473,17 +456,13 @@ fn rp_filter_check(iface: &Iface, req: &Request<'_>, host: &dyn Host) -> Check {
 
 fn version_check(family: Family, iface: &Iface, req: &Request<'_>, host: &dyn Host) -> Check {
     // The newest version, the only one that carries sources.
-    let (name, proto, key, newest_name, newest): (&'static str, _, _, _, i64) = match family {
-        Family::V4 => ("igmp_version", "IGMP", ["net", "ipv4", "conf"], "IGMPv3", 3),
-        Family::V6 => ("mld_version", "MLD", ["net", "ipv6", "conf"], "MLDv2", 2),
+    let (name, proto, newest_name, newest): (&'static str, _, _, i64) = match family {
+        Family::V4 => ("igmp_version", "IGMP", "IGMPv3", 3),
+        Family::V6 => ("mld_version", "MLD", "MLDv2", 2),
     };
-    let leaf = if family == Family::V4 {
-        "force_igmp_version"
-    } else {
-        "force_mld_version"
-    };
-    let all_path = [key[0], key[1], key[2], "all", leaf];
-    let if_path = [key[0], key[1], key[2], iface.name.as_str(), leaf];
+    let all_path = forced_version_path(family, "all");
+    let if_path = forced_version_path(family, &iface.name);
+    let leaf = all_path[4];
     let all = match read_or_skip(host, name, &all_path) {
         Ok(v) => v,
         Err(c) => return c,

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::{Check, Status};
 use crate::config::Iface;
+use crate::host::{forced_version_path, sysctl_key};
 use crate::platform::{self, Errno, Family};
 use crate::querier::counters::{igmp_mode_verdict, mld_counter_verdict, must_report};
 use crate::querier::state::{verdicts, HostFacts, Level, LinkKey, LinkState, Verdict};
@@ -101,7 +102,7 @@ pub fn querier_checks(iface: &Iface, facts: &QuerierFacts, forced: Option<u8>) -
             };
             verdicts(key, link, &host, facts.waited, *at)
                 .into_iter()
-                .map(|v| wire_check(v, facts.family, &name))
+                .map(|v| wire_check(v, facts.family, &iface.name))
                 .collect()
         }
         Evidence::Wire { .. } => vec![silent_wire(facts, &name)],
@@ -110,21 +111,18 @@ pub fn querier_checks(iface: &Iface, facts: &QuerierFacts, forced: Option<u8>) -
 }
 
 /// A verdict of the watch as a check, with the command that fixes it.
-fn wire_check(v: Verdict, family: Family, name: &str) -> Check {
+fn wire_check(v: Verdict, family: Family, iface: &str) -> Check {
     let fix = if v.text.starts_with("querier speaks") {
-        let (conf, leaf) = match family {
-            Family::V4 => ("net.ipv4.conf", "force_igmp_version"),
-            Family::V6 => ("net.ipv6.conf", "force_mld_version"),
-        };
-        let dev = name.replace('.', "/");
         Some(format!(
-            "sysctl -w {conf}.all.{leaf}=0 {conf}.{dev}.{leaf}=0"
+            "sysctl -w {}=0 {}=0",
+            sysctl_key(&forced_version_path(family, "all")),
+            sysctl_key(&forced_version_path(family, iface))
         ))
     } else if v.text.starts_with("queries in, no reports out") {
         Some(format!(
             "find the rule dropping outgoing {} (see firewall), then: {}",
             proto(family),
-            full_watch(family, name)
+            full_watch(family, &crate::escape::name(iface))
         ))
     } else {
         None

@@ -485,18 +485,6 @@ fn firewall_rules_unreadable_rulesets_and_other_oses() {
 }
 
 #[test]
-fn dotted_interface_names_use_slashes_for_sysctl() {
-    assert_eq!(
-        sysctl_key(&["net", "ipv4", "conf", "eth0.100", "rp_filter"]),
-        "net/ipv4/conf/eth0.100/rp_filter"
-    );
-    assert_eq!(
-        sysctl_key(&["net", "ipv4", "conf", "all", "rp_filter"]),
-        "net.ipv4.conf.all.rp_filter"
-    );
-}
-
-#[test]
 fn the_querier_is_looked_for_once_on_each_familys_interface() {
     let host = Fake::healthy();
     let c = run(&host, &[], None);

@@ -168,7 +168,7 @@ fn an_mld_version_mismatch_names_the_sysctl_with_slashes() {
         c[1].fix.as_deref(),
         Some(
             "sysctl -w net.ipv6.conf.all.force_mld_version=0 \
-             net.ipv6.conf.eth0/100.force_mld_version=0"
+             net/ipv6/conf/eth0.100/force_mld_version=0"
         )
     );
 }
