@@ -623,10 +623,8 @@ fn root_doctor_flags_a_snooping_switch_without_querier() {
 fn root_doctor_without_cap_net_raw_counts_mld_queries() {
     require_root!();
     let sw = Switch::new(SwitchConfig::default()).unwrap();
-    let mut cmd = sw.hosts[0].command("setpriv");
-    cmd.args(["--inh-caps=-net_raw", "--bounding-set=-net_raw"])
-        .arg(crate::support::mcast_bin())
-        .args(["doctor", "--json", "-i", "h0", "--querier-wait", "8s"]);
+    let mut cmd = sw.hosts[0].mcast_without_net_raw();
+    cmd.args(["doctor", "--json", "-i", "h0", "--querier-wait", "8s"]);
     let done = run_with_timeout(cmd, WAIT * 3).unwrap();
     let records = json_lines(&done.stdout);
     let checks: Vec<Value> = records_of(&records, "check").into_iter().cloned().collect();

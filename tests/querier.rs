@@ -235,10 +235,8 @@ fn root_querier_without_cap_net_raw_falls_back_to_counters() {
     require_root!();
     let sw = Switch::new(SwitchConfig::default()).unwrap();
     let h = &sw.hosts[0];
-    let mut cmd = h.command("setpriv");
-    cmd.args(["--inh-caps=-net_raw", "--bounding-set=-net_raw"])
-        .arg(crate::support::mcast_bin())
-        .args(["querier", "-i", "h0", "-t", "10s", "--json"]);
+    let mut cmd = h.mcast_without_net_raw();
+    cmd.args(["querier", "-i", "h0", "-t", "10s", "--json"]);
     let done = run_with_timeout(cmd, WAIT * 3).unwrap();
     assert_eq!(done.code(), Some(0), "{}\n{}", done.stdout, done.stderr);
     let first = done.stderr.lines().next().unwrap_or_default();
