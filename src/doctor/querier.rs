@@ -258,11 +258,12 @@ pub fn listen(links: &[(Family, &Iface)], wait: Duration) -> Vec<QuerierFacts> {
                         .is_some_and(|(_, l)| settled(l, held_on(*f, i), obs.sees_reports(), now))
                 })
             }
-            // Only the MLD counters can change while waiting.
+            // Only the MLD counters that can be read can change while
+            // waiting (none off Linux: no wait there).
             Err(_) => links
                 .iter()
                 .zip(&before)
-                .all(|((f, i), b)| *f == Family::V4 || mld(*f, i) > *b),
+                .all(|((f, i), b)| *f == Family::V4 || b.is_none() || mld(*f, i) > *b),
         };
         if settled {
             break;
