@@ -638,3 +638,47 @@ fn root_doctor_without_cap_net_raw_counts_mld_queries() {
         "{detail}"
     );
 }
+
+#[test]
+#[ignore = "needs root: network namespaces, a bridge and nftables"]
+fn root_doctor_sees_queries_in_no_reports_out() {
+    require_root!();
+    let sw = Switch::new(SwitchConfig::default()).unwrap();
+    let h = &sw.hosts[0];
+    let mut cmd = h.mcast();
+    cmd.args(["join", "239.1.2.3", "-i", Switch::HOST_DEV, "-q"]);
+    let mut join = h.spawn(cmd).unwrap();
+    join.wait_for_group(h, ip("239.1.2.3"), JOIN_TIMEOUT)
+        .unwrap();
+    nft(
+        h,
+        "table inet mcast_test {
+           chain out { type filter hook output priority 0; ip protocol igmp drop; }
+         }",
+    );
+    let (code, checks, _) = doctor_on_switch(&sw, &["239.1.2.3", "--querier-wait", "8s"]);
+    assert_eq!(code, Some(1), "{checks:#?}");
+    let c = querier_starting(&checks, "problem", "queries in, no reports out on h0:");
+    assert!(
+        c["detail"]
+            .as_str()
+            .unwrap()
+            .contains("(a firewall dropping outgoing IGMP?)"),
+        "{c}"
+    );
+    assert!(
+        c["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("find the rule dropping outgoing IGMP (see firewall)"),
+        "{c}"
+    );
+    // The rule itself, found by the firewall check.
+    assert!(
+        with(&checks, "firewall", "problem")
+            .iter()
+            .any(|f| f["detail"].as_str().unwrap().contains("drops IGMP")),
+        "{checks:#?}"
+    );
+    join.interrupt().unwrap();
+}
