@@ -644,14 +644,9 @@ fn root_doctor_without_cap_net_raw_counts_mld_queries() {
 fn root_doctor_sees_queries_in_no_reports_out() {
     require_root!();
     let sw = Switch::new(SwitchConfig::default()).unwrap();
-    let h = &sw.hosts[0];
-    let mut cmd = h.mcast();
-    cmd.args(["join", "239.1.2.3", "-i", Switch::HOST_DEV, "-q"]);
-    let mut join = h.spawn(cmd).unwrap();
-    join.wait_for_group(h, ip("239.1.2.3"), JOIN_TIMEOUT)
-        .unwrap();
+    let _join = sw.hold(0, &["239.1.2.3"], ip("239.1.2.3")).unwrap();
     nft(
-        h,
+        &sw.hosts[0],
         "table inet mcast_test {
            chain out { type filter hook output priority 0; ip protocol igmp drop; }
          }",
@@ -680,5 +675,4 @@ fn root_doctor_sees_queries_in_no_reports_out() {
             .any(|f| f["detail"].as_str().unwrap().contains("drops IGMP")),
         "{checks:#?}"
     );
-    join.interrupt().unwrap();
 }
