@@ -330,6 +330,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcast' -ScriptBlock {
             [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'Interface to check by name, index or address; default: the one the routes choose per family')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port for groups written without one')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port for groups written without one')
+            [CompletionResult]::new('--querier-wait', '--querier-wait', [CompletionResultType]::ParameterName, 'Listen this long for an IGMP/MLD querier (0: do not); a querier''s default interval is 125 s')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON Lines on stdout: one `check` record each, then a `summary`')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)')

@@ -101,7 +101,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__doctor)
-            opts="-i -p -v -q -h -V --iface --port --json --verbose --quiet --color --help --version"
+            opts="-i -p -v -q -h -V --iface --port --querier-wait --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -120,6 +120,10 @@ _mcast() {
                     return 0
                     ;;
                 -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --querier-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

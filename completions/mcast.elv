@@ -315,6 +315,7 @@ set edit:completion:arg-completer[mcast] = {|@words|
             cand --iface 'Interface to check by name, index or address; default: the one the routes choose per family'
             cand -p 'Port for groups written without one'
             cand --port 'Port for groups written without one'
+            cand --querier-wait 'Listen this long for an IGMP/MLD querier (0: do not); a querier''s default interval is 125 s'
             cand --color 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)'
             cand --json 'JSON Lines on stdout: one `check` record each, then a `summary`'
             cand -v 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'

@@ -235,6 +235,7 @@ complete -c mcast -n "__fish_mcast_using_subcommand ifaces" -s h -l help -d 'Pri
 complete -c mcast -n "__fish_mcast_using_subcommand ifaces" -s V -l version -d 'Print version'
 complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s i -l iface -d 'Interface to check by name, index or address; default: the one the routes choose per family' -r
 complete -c mcast -n "__fish_mcast_using_subcommand doctor" -s p -l port -d 'Port for groups written without one' -r
+complete -c mcast -n "__fish_mcast_using_subcommand doctor" -l querier-wait -d 'Listen this long for an IGMP/MLD querier (0: do not); a querier\'s default interval is 125 s' -r
 complete -c mcast -n "__fish_mcast_using_subcommand doctor" -l color -d 'When to use colour on the terminal (never in JSON; NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -652,6 +652,10 @@ pub struct DoctorArgs {
     #[arg(short, long, value_name = "PORT", default_value_t = DEFAULT_PORT as u32)]
     pub port: u32,
 
+    /// Listen this long for an IGMP/MLD querier (0: do not); a querier's default interval is 125 s
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "3s")]
+    pub querier_wait: Duration,
+
     /// JSON Lines on stdout: one `check` record each, then a `summary`
     #[arg(long)]
     pub json: bool,

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::support::lab::{Switch, SwitchConfig};
 use crate::support::{
     host_mcast, ip, json_lines, records_of, run_with_timeout, Finished, Netns, JOIN_TIMEOUT, WAIT,
 };
@@ -28,9 +29,14 @@ fn run(ns: &Netns, args: &[&str]) -> Finished {
     done
 }
 
-/// `mcast doctor ARGS --json`: exit code and the `check` records.
+/// `mcast doctor ARGS --json`: exit code and the `check` records. The
+/// querier is not looked for unless `--querier-wait` is in `args` (the
+/// standard lab has none; the switch tests below look for it).
 fn doctor(ns: &Netns, args: &[&str]) -> (Option<i32>, Vec<Value>, Value) {
     let mut all = vec!["doctor", "--json"];
+    if !args.contains(&"--querier-wait") {
+        all.extend(["--querier-wait", "0"]);
+    }
     all.extend_from_slice(args);
     let done = run(ns, &all);
     let records = json_lines(&done.stdout);
@@ -227,7 +233,10 @@ fn root_doctor_finds_a_healthy_host_clean_and_sends_nothing_on_the_wire() {
     );
 
     // Text on a terminal-less stdout: one line per check, the summary last.
-    let done = run(&ns, &["doctor", "239.1.1.1", "-i", "mc1"]);
+    let done = run(
+        &ns,
+        &["doctor", "239.1.1.1", "-i", "mc1", "--querier-wait", "0"],
+    );
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     assert!(
         done.stdout
@@ -241,7 +250,7 @@ fn root_doctor_finds_a_healthy_host_clean_and_sends_nothing_on_the_wire() {
     assert!(!done.stdout.contains('\u{1b}'), "colour without a terminal");
     assert!(
         done.stdout
-            .ends_with("doctor: 10 ok, 0 warnings, 0 problems, 0 skipped: no problem found\n"),
+            .ends_with("doctor: 10 ok, 0 warnings, 0 problems, 1 skipped: no problem found\n"),
         "{}",
         done.stdout
     );
@@ -427,6 +436,10 @@ fn doctor_and_ifaces_bad_input() {
         ),
         (&["doctor", "239.1.1.1", "239.1.1.1"][..], "given twice"),
         (&["ifaces", "239.1.1.1:99999"][..], "99999"),
+        (
+            &["doctor", "--querier-wait", "1h"][..],
+            "--querier-wait 1h is too long for doctor; give at most 10m",
+        ),
     ] {
         let out = host_mcast().args(args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -487,5 +500,179 @@ fn root_doctor_flags_iptables_rules() {
     assert!(
         fixes.contains(&"iptables -D INPUT -p udp -m udp --dport 6000 -j DROP"),
         "{fixes:?}"
+    );
+}
+
+/// `mcast doctor -i h0 --json ARGS` on host 0 of `sw` (which the querier
+/// check may keep for its whole wait): exit code, checks, time taken.
+fn doctor_on_switch(sw: &Switch, args: &[&str]) -> (Option<i32>, Vec<Value>, std::time::Duration) {
+    let mut cmd = sw.hosts[0].mcast();
+    cmd.args(["doctor", "--json", "-i", Switch::HOST_DEV])
+        .args(args)
+        .env("NO_COLOR", "1");
+    let started = std::time::Instant::now();
+    let done = run_with_timeout(cmd, WAIT * 3).unwrap();
+    let took = started.elapsed();
+    assert!(!done.timed_out, "{args:?} hung: {}", done.stderr);
+    let records = json_lines(&done.stdout);
+    let checks = records_of(&records, "check").into_iter().cloned().collect();
+    (done.code(), checks, took)
+}
+
+/// The querier checks whose detail starts with `start`.
+fn querier_starting<'a>(checks: &'a [Value], status: &str, start: &str) -> &'a Value {
+    with(checks, "querier", status)
+        .into_iter()
+        .find(|c| c["detail"].as_str().unwrap().starts_with(start))
+        .unwrap_or_else(|| panic!("no {status} querier check starting {start:?} in {checks:#?}"))
+}
+
+#[test]
+#[ignore = "needs root: network namespaces and a bridge"]
+fn root_doctor_names_the_querier_and_stops_listening_once_seen() {
+    require_root!();
+    let sw = Switch::new(SwitchConfig::default()).unwrap();
+    // A long wait that must not be used up: the check ends once both
+    // families' querier (and this host's answer) were seen.
+    let (code, checks, took) = doctor_on_switch(&sw, &["--querier-wait", "25s"]);
+    assert_eq!(code, Some(0), "{checks:#?}");
+    assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
+    querier_starting(
+        &checks,
+        "ok",
+        &format!(
+            "IGMPv3 querier {} on h0: queries every 2 s",
+            Switch::BRIDGE_V4
+        ),
+    );
+    querier_starting(
+        &checks,
+        "ok",
+        &format!("MLDv2 querier {} on h0", sw.bridge_link_local().unwrap()),
+    );
+    assert!(
+        with(&checks, "querier", "problem").is_empty(),
+        "{checks:#?}"
+    );
+    assert!(
+        with(&checks, "querier", "warning").is_empty(),
+        "{checks:#?}"
+    );
+}
+
+#[test]
+#[ignore = "needs root: network namespaces and a bridge"]
+fn root_doctor_sees_a_forced_igmpv2_host_behind_an_igmpv3_querier() {
+    require_root!();
+    let sw = Switch::new(SwitchConfig::default()).unwrap();
+    sw.hosts[0]
+        .sysctl("net.ipv4.conf.h0.force_igmp_version", "2")
+        .unwrap();
+    let (code, checks, _) = doctor_on_switch(&sw, &["--querier-wait", "6s"]);
+    assert_eq!(code, Some(1), "{checks:#?}");
+    let c = querier_starting(
+        &checks,
+        "problem",
+        "querier speaks IGMPv3 but this host forces IGMPv2 on h0 \
+         (net.ipv4.conf.h0.force_igmp_version=2)",
+    );
+    assert_eq!(
+        c["fix"],
+        "sysctl -w net.ipv4.conf.all.force_igmp_version=0 net.ipv4.conf.h0.force_igmp_version=0"
+    );
+    // The setting alone is a warning; with the querier seen, a problem.
+    one(&checks, "igmp_version", "warning");
+}
+
+#[test]
+#[ignore = "needs root: network namespaces and a bridge"]
+fn root_doctor_flags_a_snooping_switch_without_querier() {
+    require_root!();
+    let sw = Switch::new(SwitchConfig {
+        querier: false,
+        ..SwitchConfig::default()
+    })
+    .unwrap();
+    let (code, checks, _) = doctor_on_switch(&sw, &["--querier-wait", "2s"]);
+    // IPv4: the short wait proves little, a warning; IPv6: the counter
+    // shows no MLD query ever arrived, a problem.
+    assert_eq!(code, Some(1), "{checks:#?}");
+    let c = querier_starting(
+        &checks,
+        "warning",
+        "no IGMP query seen on h0 in 2 s (queries come every 125 s by default; \
+         run `mcast querier -i h0` for a full interval)",
+    );
+    assert_eq!(c["fix"], "mcast querier -i h0 -4 -t 130s");
+    let c = querier_starting(
+        &checks,
+        "problem",
+        "no MLD query seen on h0 in 2 s, and none",
+    );
+    assert!(
+        c["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("enable an MLD querier on this link"),
+        "{c}"
+    );
+}
+
+#[test]
+#[ignore = "needs root: network namespaces, a bridge and setpriv"]
+fn root_doctor_without_cap_net_raw_counts_mld_queries() {
+    require_root!();
+    let sw = Switch::new(SwitchConfig::default()).unwrap();
+    let mut cmd = sw.hosts[0].mcast_without_net_raw();
+    cmd.args(["doctor", "--json", "-i", "h0", "--querier-wait", "8s"]);
+    let done = run_with_timeout(cmd, WAIT * 3).unwrap();
+    let records = json_lines(&done.stdout);
+    let checks: Vec<Value> = records_of(&records, "check").into_iter().cloned().collect();
+    let c = querier_starting(&checks, "ok", "");
+    let detail = c["detail"].as_str().unwrap();
+    assert!(detail.contains("MLD quer"), "{detail}");
+    assert!(
+        detail.ends_with(
+            "(no CAP_NET_RAW to see queries; from the kernel's tables, weaker evidence)"
+        ),
+        "{detail}"
+    );
+}
+
+#[test]
+#[ignore = "needs root: network namespaces, a bridge and nftables"]
+fn root_doctor_sees_queries_in_no_reports_out() {
+    require_root!();
+    let sw = Switch::new(SwitchConfig::default()).unwrap();
+    let _join = sw.hold(0, &["239.1.2.3"], ip("239.1.2.3")).unwrap();
+    nft(
+        &sw.hosts[0],
+        "table inet mcast_test {
+           chain out { type filter hook output priority 0; ip protocol igmp drop; }
+         }",
+    );
+    let (code, checks, _) = doctor_on_switch(&sw, &["239.1.2.3", "--querier-wait", "8s"]);
+    assert_eq!(code, Some(1), "{checks:#?}");
+    let c = querier_starting(&checks, "problem", "queries in, no reports out on h0:");
+    assert!(
+        c["detail"]
+            .as_str()
+            .unwrap()
+            .contains("(a firewall dropping outgoing IGMP?)"),
+        "{c}"
+    );
+    assert!(
+        c["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("find the rule dropping outgoing IGMP (see firewall)"),
+        "{c}"
+    );
+    // The rule itself, found by the firewall check.
+    assert!(
+        with(&checks, "firewall", "problem")
+            .iter()
+            .any(|f| f["detail"].as_str().unwrap().contains("drops IGMP")),
+        "{checks:#?}"
     );
 }

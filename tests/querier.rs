@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::support::lab::{Switch, SwitchConfig};
 use crate::support::{
-    host_mcast, ip, json_lines, records_of, run_with_timeout, Finished, Netns, Running, WAIT,
+    host_mcast, ip, json_lines, records_of, run_with_timeout, Finished, Netns, WAIT,
 };
 
 /// `mcast ARGS` in `ns`, run to its end (it must end by itself).
@@ -28,17 +28,6 @@ fn summary<'a>(records: &'a [Value], family: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {family} summary in {records:?}"))
 }
 
-/// Holds `groups` (a `mcast join`) on the switch host's h0 until dropped.
-fn hold(ns: &Netns, groups: &[&str], wait_for: &str) -> Running {
-    let mut cmd = ns.mcast();
-    cmd.arg("join")
-        .args(groups)
-        .args(["-i", Switch::HOST_DEV, "-q"]);
-    let mut child = ns.spawn(cmd).unwrap();
-    child.wait_for_group(ns, ip(wait_for), WAIT).unwrap();
-    child
-}
-
 /// Runs `querier --json` on host 0 and checks it names the bridge, the
 /// versions and the 2 s interval for both families.
 fn names_the_bridge(igmp: u8, mld: u8) {
@@ -49,7 +38,9 @@ fn names_the_bridge(igmp: u8, mld: u8) {
     })
     .unwrap();
     let h = &sw.hosts[0];
-    let _join = hold(h, &["239.1.2.3", "[ff15::7]:5000"], "ff15::7");
+    let _join = sw
+        .hold(0, &["239.1.2.3", "[ff15::7]:5000"], ip("ff15::7"))
+        .unwrap();
     let done = run(h, &["querier", "-i", "h0", "-t", "5s", "--json"]);
     assert_eq!(done.code(), Some(0), "{}\n{}", done.stdout, done.stderr);
     let records = json_lines(&done.stdout);
@@ -193,7 +184,7 @@ fn root_querier_sees_queries_in_no_reports_out() {
     require_root!();
     let sw = Switch::new(SwitchConfig::default()).unwrap();
     let h = &sw.hosts[0];
-    let _join = hold(h, &["239.1.2.3"], "239.1.2.3");
+    let _join = sw.hold(0, &["239.1.2.3"], ip("239.1.2.3")).unwrap();
     let mut nft = h.command("nft");
     nft.arg(
         "add table inet mcast_test; \
@@ -235,10 +226,8 @@ fn root_querier_without_cap_net_raw_falls_back_to_counters() {
     require_root!();
     let sw = Switch::new(SwitchConfig::default()).unwrap();
     let h = &sw.hosts[0];
-    let mut cmd = h.command("setpriv");
-    cmd.args(["--inh-caps=-net_raw", "--bounding-set=-net_raw"])
-        .arg(crate::support::mcast_bin())
-        .args(["querier", "-i", "h0", "-t", "10s", "--json"]);
+    let mut cmd = h.mcast_without_net_raw();
+    cmd.args(["querier", "-i", "h0", "-t", "10s", "--json"]);
     let done = run_with_timeout(cmd, WAIT * 3).unwrap();
     assert_eq!(done.code(), Some(0), "{}\n{}", done.stdout, done.stderr);
     let first = done.stderr.lines().next().unwrap_or_default();

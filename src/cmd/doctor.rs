@@ -38,6 +38,7 @@ pub fn run(cfg: DoctorConfig, ui: Ui) -> Result<Exit> {
         groups: &cfg.groups,
         iface: cfg.iface.as_ref(),
         table: &cfg.ifaces,
+        querier_wait: cfg.querier_wait,
     };
     let host = ThisHost;
     let mut checks = doctor::checks(&req, &host);

@@ -1,5 +1,7 @@
 //! `mcast doctor`: the groups to check (maybe none), the interface, the format.
 
+use std::time::Duration;
+
 use anyhow::Result;
 
 use super::{iface, parse_groups, parse_port, Group, Iface, IfaceTable};
@@ -12,7 +14,13 @@ pub struct DoctorConfig {
     pub iface: Option<Iface>,
     pub ifaces: IfaceTable,
     pub json: bool,
+    /// How long to listen for a querier; zero: not at all.
+    pub querier_wait: Duration,
 }
+
+/// The longest `--querier-wait`: doctor is a quick look; `mcast querier`
+/// watches for longer.
+const MAX_QUERIER_WAIT: Duration = Duration::from_secs(600);
 
 pub fn doctor(args: &cli::DoctorArgs) -> Result<DoctorConfig> {
     let port = parse_port(&args.port.to_string())?;
@@ -26,11 +34,19 @@ pub fn doctor(args: &cli::DoctorArgs) -> Result<DoctorConfig> {
             groups.push(g);
         }
     }
+    if args.querier_wait > MAX_QUERIER_WAIT {
+        return Err(usage!(
+            "--querier-wait {} is too long for doctor; give at most 10m, or watch with \
+             mcast querier -t DURATION",
+            humantime::format_duration(args.querier_wait)
+        ));
+    }
     let ifaces = IfaceTable::load()?;
     Ok(DoctorConfig {
         iface: iface(args.iface.as_deref(), &ifaces)?,
         groups,
         ifaces,
         json: args.json,
+        querier_wait: args.querier_wait,
     })
 }

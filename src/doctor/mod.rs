@@ -9,16 +9,19 @@
 
 pub mod addresses;
 pub mod firewall;
+pub mod querier;
 pub mod sysctl;
 
 use std::collections::BTreeSet;
 use std::io;
 use std::net::IpAddr;
+use std::time::Duration;
 
 use crate::config::{Group, Iface, IfaceTable};
+use crate::host::{effective_forced_version, forced_version_by, forced_version_path, sysctl_key};
 use crate::platform::{Dump, Family, RouteTo};
 use crate::routes::{self, Route};
-use sysctl::{effective_forced_version, effective_rp_filter, read_int, Sysctls};
+use sysctl::{effective_rp_filter, read_int, Sysctls};
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,6 +79,9 @@ pub trait Host: Sysctls {
     fn firewall(&self) -> Vec<(&'static str, Dump)>;
     /// Operationally up (carrier), by name.
     fn running(&self, iface: &Iface) -> bool;
+    /// What listening for IGMP/MLD queries on each `(family, interface)`
+    /// for at most `wait` showed, in the same order.
+    fn queriers(&self, links: &[(Family, &Iface)], wait: Duration) -> Vec<querier::QuerierFacts>;
 }
 
 /// This host.
@@ -102,14 +108,20 @@ impl Host for ThisHost {
     fn running(&self, iface: &Iface) -> bool {
         crate::platform::if_is_up(&iface.name)
     }
+
+    fn queriers(&self, links: &[(Family, &Iface)], wait: Duration) -> Vec<querier::QuerierFacts> {
+        querier::listen(links, wait)
+    }
 }
 
-/// What was asked: groups (maybe none), `-i`, the host's interfaces.
+/// What was asked: groups (maybe none), `-i`, the host's interfaces, how
+/// long to listen for a querier (zero: not at all).
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     pub groups: &'a [Group],
     pub iface: Option<&'a Iface>,
     pub table: &'a IfaceTable,
+    pub querier_wait: Duration,
 }
 
 impl Request<'_> {
@@ -189,20 +201,52 @@ pub fn checks(req: &Request<'_>, host: &dyn Host) -> Vec<Check> {
         out.push(mac_check(req.groups));
     }
     out.extend(firewall_checks(req, &host.firewall()));
-    // The "querier" check (is an IGMP/MLD querier present on the chosen
-    // interface?) belongs here, before the self-test, once the `querier`
-    // module can listen for queries for a bounded time.
+    out.extend(querier_checks(req, &chosen, host));
     out
 }
 
-/// A sysctl key as `sysctl -w` takes it: slashes when a component has a
-/// dot (`net/ipv4/conf/eth0.100/rp_filter`).
-fn sysctl_key(path: &[&str]) -> String {
-    if path.iter().any(|c| c.contains('.')) {
-        path.join("/")
-    } else {
-        path.join(".")
+/// Whether a querier is present on each family's chosen interface: one
+/// bounded listen for all of them.
+fn querier_checks(
+    req: &Request<'_>,
+    chosen: &[(Family, Option<Iface>)],
+    host: &dyn Host,
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    let mut links: Vec<(Family, &Iface)> = Vec::new();
+    for (family, iface) in chosen {
+        match iface {
+            Some(i) if i.loopback => out.push(Check::new(
+                "querier",
+                Status::Skipped,
+                format!("{} is loopback: no querier there", shown(i)),
+            )),
+            Some(i) => links.push((*family, i)),
+            None => {}
+        }
     }
+    if links.is_empty() {
+        return out;
+    }
+    if req.querier_wait.is_zero() {
+        out.push(Check::new(
+            "querier",
+            Status::Skipped,
+            "not looked for (--querier-wait 0)",
+        ));
+        return out;
+    }
+    let facts = host.queriers(&links, req.querier_wait);
+    out.extend(links.iter().zip(&facts).flat_map(|((family, iface), f)| {
+        querier::querier_checks(iface, f, forced_version(*family, iface, host))
+    }));
+    out
+}
+
+/// The version this host forces on `iface`, when it forces one (and the
+/// settings can be read).
+fn forced_version(family: Family, iface: &Iface, host: &dyn Host) -> Option<u8> {
+    forced_version_by(family, &iface.name, |path| read_int(host, path).ok())
 }
 
 fn shown(i: &Iface) -> String {
@@ -412,17 +456,13 @@ fn rp_filter_check(iface: &Iface, req: &Request<'_>, host: &dyn Host) -> Check {
 
 fn version_check(family: Family, iface: &Iface, req: &Request<'_>, host: &dyn Host) -> Check {
     // The newest version, the only one that carries sources.
-    let (name, proto, key, newest_name, newest): (&'static str, _, _, _, i64) = match family {
-        Family::V4 => ("igmp_version", "IGMP", ["net", "ipv4", "conf"], "IGMPv3", 3),
-        Family::V6 => ("mld_version", "MLD", ["net", "ipv6", "conf"], "MLDv2", 2),
+    let (name, proto, newest_name, newest): (&'static str, _, _, i64) = match family {
+        Family::V4 => ("igmp_version", "IGMP", "IGMPv3", 3),
+        Family::V6 => ("mld_version", "MLD", "MLDv2", 2),
     };
-    let leaf = if family == Family::V4 {
-        "force_igmp_version"
-    } else {
-        "force_mld_version"
-    };
-    let all_path = [key[0], key[1], key[2], "all", leaf];
-    let if_path = [key[0], key[1], key[2], iface.name.as_str(), leaf];
+    let all_path = forced_version_path(family, "all");
+    let if_path = forced_version_path(family, &iface.name);
+    let leaf = all_path[4];
     let all = match read_or_skip(host, name, &all_path) {
         Ok(v) => v,
         Err(c) => return c,
@@ -720,4 +760,4 @@ fn finding_check(f: &firewall::Finding) -> Check {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

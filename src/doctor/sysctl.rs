@@ -19,21 +19,12 @@ impl Sysctls for HostSysctls {
     }
 }
 
-/// One integer setting: the file holds a number and a newline. `None`
-/// for anything else (empty, several values, garbage).
-pub fn parse_int(text: &str) -> Option<i64> {
-    let t = text.trim();
-    if t.is_empty() || t.contains(char::is_whitespace) {
-        return None;
-    }
-    t.parse().ok()
-}
-
 /// An integer setting, or why it is missing.
 pub fn read_int(s: &dyn Sysctls, path: &[&str]) -> Result<i64, String> {
     let key = path.join(".");
     match s.text(path) {
-        Ok(t) => parse_int(&t).ok_or_else(|| format!("{key} is not a number: {:?}", t.trim())),
+        Ok(t) => crate::platform::parse_sysctl_int(&t)
+            .ok_or_else(|| format!("{key} is not a number: {:?}", t.trim())),
         Err(e) if e.kind() == io::ErrorKind::Unsupported => Err("not checked on this OS".into()),
         Err(e) => Err(format!("cannot read {key}: {e}")),
     }
@@ -45,38 +36,9 @@ pub fn effective_rp_filter(all: i64, iface: i64) -> i64 {
     all.max(iface)
 }
 
-/// The IGMP (`force_igmp_version`) or MLD (`force_mld_version`) version
-/// forced on an interface: the kernel tests `all` and the interface's
-/// setting alike, version 1 before version 2 (`IGMP_V1_SEEN`,
-/// `mld_in_v1_mode`); 0 means "follow the querier".
-pub fn effective_forced_version(all: i64, iface: i64) -> i64 {
-    if all == 1 || iface == 1 {
-        1
-    } else if all == 2 || iface == 2 {
-        2
-    } else {
-        0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn integers_are_one_number_and_a_newline() {
-        assert_eq!(parse_int("1\n"), Some(1));
-        assert_eq!(parse_int("  20 \n"), Some(20));
-        assert_eq!(parse_int("-1\n"), Some(-1));
-        assert_eq!(parse_int(""), None);
-        assert_eq!(
-            parse_int("4096\t87380\t6291456\n"),
-            None,
-            "tcp_rmem-like triple"
-        );
-        assert_eq!(parse_int("x\n"), None);
-        assert_eq!(parse_int("99999999999999999999999"), None);
-    }
 
     #[test]
     fn rp_filter_takes_the_stricter_value_except_loose_wins() {
@@ -85,19 +47,6 @@ mod tests {
         assert_eq!(effective_rp_filter(1, 0), 1);
         assert_eq!(effective_rp_filter(1, 2), 2);
         assert_eq!(effective_rp_filter(0, 0), 0);
-    }
-
-    #[test]
-    fn forced_versions_prefer_version_1() {
-        assert_eq!(effective_forced_version(0, 0), 0);
-        assert_eq!(effective_forced_version(2, 0), 2);
-        assert_eq!(effective_forced_version(0, 2), 2);
-        assert_eq!(effective_forced_version(2, 1), 1);
-        assert_eq!(
-            effective_forced_version(3, 0),
-            0,
-            "3 forces nothing the kernel tests"
-        );
     }
 
     struct Fake;

@@ -4,9 +4,14 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
 
+use super::querier::{Evidence, QuerierFacts};
 use super::*;
 use crate::config::parse_groups;
+use crate::querier::state::LinkState;
+use crate::querier::wire::{Query, Version};
+use crate::querier::{Event, EventKind};
 
 struct Fake {
     sysctls: HashMap<String, String>,
@@ -15,6 +20,33 @@ struct Fake {
     dumps: Vec<(&'static str, Dump)>,
     running: bool,
     unsupported: bool,
+    /// The querier each family sees: its address and version; `None`:
+    /// none seen.
+    queriers: Vec<(Family, Option<(IpAddr, Version)>)>,
+    /// The links `queriers` was asked about, and for how long.
+    asked: std::cell::RefCell<Vec<(Family, String, Duration)>>,
+}
+
+/// A link on which `from` sent one general query of `version`.
+pub(super) fn queried(iface: &str, index: u32, from: IpAddr, version: Version) -> LinkState {
+    let mut link = LinkState::new(iface);
+    link.apply(&Event {
+        at: Instant::now(),
+        time: Duration::from_secs(1_795_000_000),
+        ifindex: index,
+        family: Family::of(from),
+        source: from,
+        kind: EventKind::Query(Query {
+            version,
+            group: None,
+            max_resp: Duration::from_secs(10),
+            qrv: Some(2),
+            qqi: Some(Duration::from_secs(125)),
+            suppress: false,
+            sources: 0,
+        }),
+    });
+    link
 }
 
 impl Fake {
@@ -52,6 +84,17 @@ impl Fake {
             dumps: vec![("nft", Dump::Text("{\"nftables\": []}".into()))],
             running: true,
             unsupported: false,
+            queriers: vec![
+                (
+                    Family::V4,
+                    Some(("192.0.2.254".parse().unwrap(), Version::IgmpV3)),
+                ),
+                (
+                    Family::V6,
+                    Some(("fe80::fe".parse().unwrap(), Version::MldV2)),
+                ),
+            ],
+            asked: Default::default(),
         }
     }
 
@@ -90,6 +133,38 @@ impl Host for Fake {
     fn running(&self, _: &Iface) -> bool {
         self.running
     }
+    fn queriers(&self, links: &[(Family, &Iface)], wait: Duration) -> Vec<QuerierFacts> {
+        links
+            .iter()
+            .map(|(family, iface)| {
+                self.asked
+                    .borrow_mut()
+                    .push((*family, iface.name.clone(), wait));
+                let seen = self
+                    .queriers
+                    .iter()
+                    .find(|(f, _)| f == family)
+                    .and_then(|(_, q)| *q);
+                let link = match seen {
+                    Some((from, version)) => queried(&iface.name, iface.index, from, version),
+                    None => LinkState::new(&iface.name),
+                };
+                QuerierFacts {
+                    family: *family,
+                    waited: wait,
+                    evidence: Evidence::Wire {
+                        link: Box::new(link),
+                        sees_reports: true,
+                        at: Instant::now(),
+                    },
+                    igmp_mode: Some(3),
+                    mld_before: Some(4),
+                    mld_after: Some(4),
+                    groups_held: 0,
+                }
+            })
+            .collect()
+    }
 }
 
 fn table() -> IfaceTable {
@@ -119,6 +194,7 @@ fn run(host: &Fake, groups: &[Group], iface: Option<&str>) -> Vec<Check> {
             groups,
             iface: iface.as_ref(),
             table: &t,
+            querier_wait: Duration::from_secs(3),
         },
         host,
     )
@@ -158,6 +234,7 @@ fn a_healthy_host_is_all_ok() {
             "scope ok",
             "mac ok",
             "firewall ok",
+            "querier ok",
         ]
     );
     assert_eq!(
@@ -183,6 +260,8 @@ fn without_groups_both_families_are_probed_on_the_routes_interface() {
             "igmp_version ok",
             "mld_version ok",
             "firewall ok",
+            "querier ok",
+            "querier ok",
         ]
     );
     assert_eq!(
@@ -406,13 +485,74 @@ fn firewall_rules_unreadable_rulesets_and_other_oses() {
 }
 
 #[test]
-fn dotted_interface_names_use_slashes_for_sysctl() {
-    assert_eq!(
-        sysctl_key(&["net", "ipv4", "conf", "eth0.100", "rp_filter"]),
-        "net/ipv4/conf/eth0.100/rp_filter"
+fn the_querier_is_looked_for_once_on_each_familys_interface() {
+    let host = Fake::healthy();
+    let c = run(&host, &[], None);
+    let q: Vec<&Check> = c.iter().filter(|c| c.name == "querier").collect();
+    assert!(
+        q[0].detail
+            .starts_with("IGMPv3 querier 192.0.2.254 on mc0: queries every 125 s"),
+        "{q:?}"
+    );
+    assert!(
+        q[1].detail.starts_with("MLDv2 querier fe80::fe on mc0"),
+        "{q:?}"
     );
     assert_eq!(
-        sysctl_key(&["net", "ipv4", "conf", "all", "rp_filter"]),
-        "net.ipv4.conf.all.rp_filter"
+        *host.asked.borrow(),
+        [
+            (Family::V4, "mc0".to_string(), Duration::from_secs(3)),
+            (Family::V6, "mc0".to_string(), Duration::from_secs(3)),
+        ]
     );
+}
+
+#[test]
+fn a_querier_of_another_version_than_the_forced_one_is_a_problem() {
+    let host = Fake::healthy().set("net.ipv4.conf.mc0.force_igmp_version", "2");
+    let c = run(&host, &groups(&["239.1.1.1"]), Some("mc0"));
+    let bad: Vec<&Check> = c
+        .iter()
+        .filter(|c| c.name == "querier" && c.status == Status::Problem)
+        .collect();
+    assert_eq!(bad.len(), 1, "{c:#?}");
+    assert!(
+        bad[0].detail.starts_with(
+            "querier speaks IGMPv3 but this host forces IGMPv2 on mc0 \
+             (net.ipv4.conf.mc0.force_igmp_version=2)"
+        ),
+        "{}",
+        bad[0].detail
+    );
+    assert_eq!(
+        bad[0].fix.as_deref(),
+        Some("sysctl -w net.ipv4.conf.all.force_igmp_version=0 net.ipv4.conf.mc0.force_igmp_version=0")
+    );
+    // 3 forces nothing for IGMP (it acts as 0): no mismatch.
+    let host = Fake::healthy().set("net.ipv4.conf.all.force_igmp_version", "3");
+    let c = run(&host, &groups(&["239.1.1.1"]), Some("mc0"));
+    assert_eq!(named(&c, "querier").status, Status::Ok);
+}
+
+#[test]
+fn the_querier_is_not_looked_for_with_a_zero_wait_or_on_loopback() {
+    let t = table();
+    let host = Fake::healthy();
+    let req = |iface, wait| Request {
+        groups: &[],
+        iface,
+        table: &t,
+        querier_wait: wait,
+    };
+    let mc0 = t.resolve("mc0").unwrap();
+    let c = checks(&req(Some(&mc0), Duration::ZERO), &host);
+    let q = named(&c, "querier");
+    assert_eq!(
+        (q.status, q.detail.as_str()),
+        (Status::Skipped, "not looked for (--querier-wait 0)")
+    );
+    let lo = t.resolve("lo").unwrap();
+    let c = checks(&req(Some(&lo), Duration::from_secs(3)), &host);
+    assert_eq!(named(&c, "querier").status, Status::Skipped);
+    assert!(host.asked.borrow().is_empty());
 }

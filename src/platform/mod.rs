@@ -29,17 +29,16 @@
 //!   [`if_mtu`]), [`if_index`], [`if_is_up`], [`if_name`];
 //! - host facts for `ifaces` and `doctor` (`host.rs`): [`route_to`] (the
 //!   route the kernel picks: rtnetlink on Linux, `connect()` elsewhere),
-//!   [`route_source`] (by `connect()`), [`sysctl_text`]
-//!   (Linux's `/proc/sys`; unsupported elsewhere), [`firewall_dumpers`] and
+//!   [`route_source`] (by `connect()`), [`firewall_dumpers`] and
 //!   [`firewall_dump`] (the firewall's own tools);
-//! - the option table of `mcast sockopt`: [`SOCKOPT_TABLE`],
-//!   [`sysctl_value`];
+//! - kernel settings by path components (`sysctl.rs`): [`sysctl_text`]
+//!   (each OS's; unsupported on Windows) and [`sysctl_int`] over it;
+//! - the option table of `mcast sockopt`: [`SOCKOPT_TABLE`];
 //! - errors: [`errno_name`], [`errno`] (→ [`Errno`]) and [`hint`];
 //! - IGMP/MLD observation, read-only (`mcast querier`): [`open_igmp_raw`],
 //!   [`open_mld_raw`], [`recv_raw`], [`open_report_tap`] + [`recv_tap`]
 //!   (Linux; elsewhere [`unsupported`] errors);
-//! - the host's own tables: [`proc_net`] (Linux's `/proc/net` files) and
-//!   [`ip_conf`] (per-interface IP settings).
+//! - the host's own tables: [`proc_net`] (Linux's `/proc/net` files).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -51,6 +50,7 @@ mod errors;
 mod host;
 mod ifaces;
 pub mod options;
+mod sysctl;
 #[cfg(unix)]
 mod unix;
 
@@ -85,15 +85,16 @@ pub use common::{host_name, open_receiver, open_sender, Family};
 pub use errors::{hint, Doing, Errno};
 pub use host::{firewall_dump, firewall_dumpers, route_source, Dump, RouteTo};
 pub use ifaces::{if_index, if_is_up, if_name, interfaces, IfaceInfo};
+pub use sysctl::{parse_sysctl_int, sysctl_int};
 
 pub use os::{
     catch_hangup, enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw,
     if_mtu, join, join_call, leave, max_memberships_v4, max_sources_v4, open_files_limit,
     raw_stdout, route_to, set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw,
-    share_port, shell_command, socket_drops, sysctl_text, sysctl_value, take_hangup, Waiter,
+    share_port, shell_command, socket_drops, sysctl_text, take_hangup, Waiter,
     BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
 };
-pub use os::{ip_conf, open_igmp_raw, open_mld_raw, open_report_tap, proc_net, recv_raw, recv_tap};
+pub use os::{open_igmp_raw, open_mld_raw, open_report_tap, proc_net, recv_raw, recv_tap};
 
 /// Which way a frame seen by [`recv_tap`] went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -223,9 +223,13 @@ impl OsDefault {
     pub fn value(self) -> Value {
         match self {
             OsDefault::Is(v) => v,
-            OsDefault::Sysctl { key, stock } => {
-                Value::Int(super::sysctl_value(key).unwrap_or(stock))
-            }
+            // The table's keys name no interface: their dots only
+            // separate components.
+            OsDefault::Sysctl { key, stock } => Value::Int(
+                super::sysctl_int(&key.split('.').collect::<Vec<_>>())
+                    .and_then(|v| i32::try_from(v).ok())
+                    .unwrap_or(stock),
+            ),
         }
     }
 }

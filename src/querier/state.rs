@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::watch::{Event, EventKind};
 use super::wire::Version;
+use crate::host::{forced_version_path, sysctl_key};
 use crate::platform::Family;
 
 /// One link as seen by one family.
@@ -291,14 +292,8 @@ pub fn verdicts(
     if let Some(forced) = host.forced {
         let q = version.number();
         if forced != q {
-            let (sysctl, host_name) = match key.family {
-                Family::V4 => ("net.ipv4.conf", format!("IGMPv{forced}")),
-                Family::V6 => ("net.ipv6.conf", format!("MLDv{forced}")),
-            };
-            let key_name = match key.family {
-                Family::V4 => "force_igmp_version",
-                Family::V6 => "force_mld_version",
-            };
+            let host_name = format!("{p}v{forced}");
+            let setting = sysctl_key(&forced_version_path(key.family, &link.iface));
             let consequence = if forced < q {
                 "its reports are of the older version, so the querier falls back to it for \
                  their groups: source filters (SSM joins) are not reported and act as any-source"
@@ -310,9 +305,9 @@ pub fn verdicts(
                 Level::Problem,
                 format!(
                     "querier speaks {} but this host forces {host_name} on {name} \
-                     ({sysctl}.{}.{key_name}={forced}): {consequence}",
+                     ({}={forced}): {consequence}",
                     version.name(),
-                    escape_dots(&link.iface),
+                    crate::escape::name(&setting),
                 ),
             ));
         }
@@ -338,12 +333,6 @@ pub fn verdicts(
         }
     }
     out
-}
-
-/// An interface name in a sysctl key: dots become slashes (`eth0.100`
-/// is `eth0/100` in `sysctl` syntax).
-fn escape_dots(name: &str) -> String {
-    crate::escape::name(name).replace('.', "/")
 }
 
 /// Every link watched, by key.

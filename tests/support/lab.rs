@@ -493,6 +493,19 @@ impl Switch {
         Ok(Self { s, hosts })
     }
 
+    /// Holds `groups` (a `mcast join -q`) on host `i`'s h0 until the
+    /// returned child is dropped; returns once `wait_for` is joined.
+    pub fn hold(&self, i: usize, groups: &[&str], wait_for: IpAddr) -> io::Result<Running> {
+        let ns = &self.hosts[i];
+        let mut cmd = ns.mcast();
+        cmd.arg("join")
+            .args(groups)
+            .args(["-i", Self::HOST_DEV, "-q"]);
+        let mut child = ns.spawn(cmd)?;
+        child.wait_for_group(ns, wait_for, JOIN_TIMEOUT)?;
+        Ok(child)
+    }
+
     /// The bridge's link-local address: the source of its MLD queries.
     #[allow(dead_code)]
     pub fn bridge_link_local(&self) -> io::Result<Ipv6Addr> {

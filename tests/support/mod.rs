@@ -280,6 +280,15 @@ impl Netns {
         self.command(mcast_bin())
     }
 
+    /// The `mcast` under test without CAP_NET_RAW (as a user would run
+    /// it), through `setpriv`.
+    pub fn mcast_without_net_raw(&self) -> Command {
+        let mut cmd = self.command("setpriv");
+        cmd.args(["--inh-caps=-net_raw", "--bounding-set=-net_raw"])
+            .arg(mcast_bin());
+        cmd
+    }
+
     /// `ip -n NAME ARGS...`, failing with ip's message.
     pub fn ip(&self, args: &[&str]) -> io::Result<String> {
         run(Command::new("ip").args(["-n", &self.name]).args(args))

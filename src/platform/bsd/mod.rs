@@ -248,7 +248,7 @@ pub fn max_memberships_v4() -> usize {
 /// How many sources one socket may name per IPv4 group: the sysctl
 /// `net.inet.ip.mcast.maxsocksrc`, whose default is `IP_MAX_SOCK_SRC_FILTER`.
 pub fn max_sources_v4() -> usize {
-    sysctl_value("net.inet.ip.mcast.maxsocksrc")
+    super::sysctl_int(&["net", "inet", "ip", "mcast", "maxsocksrc"])
         .and_then(|v| usize::try_from(v).ok())
         .filter(|&v| v > 0)
         .unwrap_or(128)
@@ -259,10 +259,24 @@ pub(super) const MEMBERSHIP_LIMIT_HINT: &str =
     " (IP_MAX_MEMBERSHIPS, 4095 groups per socket, is a kernel constant; \
      or the kernel ran short of memory)";
 
-/// A numeric sysctl (`kern.ipc.maxsockbuf`); `None` when it does not exist
-/// or does not fit an `i32`. Some are `int`, some `u_long`: both are read.
-pub fn sysctl_value(key: &str) -> Option<i32> {
-    let name = std::ffi::CString::new(key).ok()?;
+/// A kernel setting by path components (`["kern", "ipc", "maxsockbuf"]`),
+/// as decimal text: `sysctlbyname`, integer settings only (some are
+/// `int`, some `u_long`: both are read). A setting this kernel does not
+/// have (Linux's `net.ipv4.*`, say) is "not available on this OS".
+pub fn sysctl_text(path: &[&str]) -> io::Result<String> {
+    if path.is_empty()
+        || path
+            .iter()
+            .any(|c| c.is_empty() || c.contains('.') || c.contains('\0'))
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a sysctl path",
+        ));
+    }
+    let key = path.join(".");
+    let name = std::ffi::CString::new(key.as_str())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "not a sysctl path"))?;
     let mut buf = [0u8; 8];
     let mut len: libc::size_t = buf.len();
     // SAFETY: `name` is NUL-terminated; `buf` is writable for `len` bytes
@@ -277,12 +291,19 @@ pub fn sysctl_value(key: &str) -> Option<i32> {
         )
     };
     if rc != 0 {
-        return None;
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() == Some(libc::ENOENT) {
+            return Err(super::unsupported(&format!("the setting {key}")));
+        }
+        return Err(e);
     }
     match len {
-        4 => Some(i32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]])),
-        8 => i32::try_from(i64::from_ne_bytes(buf)).ok(),
-        _ => None,
+        4 => Ok(i32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]).to_string()),
+        8 => Ok(i64::from_ne_bytes(buf).to_string()),
+        _ => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{key} is not an integer setting"),
+        )),
     }
 }
 
@@ -323,22 +344,9 @@ pub fn proc_net(name: &str) -> io::Result<String> {
     Err(super::unsupported(&format!("Linux's /proc/net/{name}")))
 }
 
-/// Per-interface IP settings are Linux sysctls.
-pub fn ip_conf(_family: super::Family, _iface: &str, _key: &str) -> Option<i32> {
-    None
-}
 /// `None`: mcast reads interface MTUs on Linux only.
 pub fn if_mtu(_name: &str) -> Option<u32> {
     None
-}
-
-/// Not available: the checks that read Linux's `/proc/sys` do not apply
-/// here (the BSDs' sysctls have other names and meanings).
-pub fn sysctl_text(_path: &[&str]) -> io::Result<String> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "not available on this OS",
-    ))
 }
 
 /// The route's source address by `connect()` (see `host.rs`); the

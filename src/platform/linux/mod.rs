@@ -184,15 +184,15 @@ pub fn socket_drops(sock: &Socket) -> Option<u64> {
 
 /// How many IPv4 groups one socket may join (`net.ipv4.igmp_max_memberships`).
 pub fn max_memberships_v4() -> usize {
-    positive(sysctl_value("net.ipv4.igmp_max_memberships")).unwrap_or(20)
+    positive(super::sysctl_int(&["net", "ipv4", "igmp_max_memberships"])).unwrap_or(20)
 }
 
 /// How many sources one socket may name per IPv4 group (`net.ipv4.igmp_max_msf`).
 pub fn max_sources_v4() -> usize {
-    positive(sysctl_value("net.ipv4.igmp_max_msf")).unwrap_or(10)
+    positive(super::sysctl_int(&["net", "ipv4", "igmp_max_msf"])).unwrap_or(10)
 }
 
-fn positive(v: Option<i32>) -> Option<usize> {
+fn positive(v: Option<i64>) -> Option<usize> {
     v.and_then(|v| usize::try_from(v).ok())
 }
 
@@ -200,30 +200,9 @@ fn positive(v: Option<i32>) -> Option<usize> {
 pub(super) const MEMBERSHIP_LIMIT_HINT: &str =
     " (the kernel's membership limit: raise net.ipv4.igmp_max_memberships)";
 
-/// A numeric sysctl of this network namespace (`net.core.rmem_default`).
-pub fn sysctl_value(key: &str) -> Option<i32> {
-    let path = format!("/proc/sys/{}", key.replace('.', "/"));
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
-}
-
 /// A file of `/proc/net` (`igmp`, `mcfilter6`, `dev_snmp6/eth0`) as text.
 pub fn proc_net(name: &str) -> io::Result<String> {
     std::fs::read_to_string(format!("/proc/net/{name}"))
-}
-
-/// A per-interface IP setting (`net.ipv4.conf.IF.KEY`,
-/// `net.ipv6.conf.IF.KEY`); `iface` may be `all` or `default`. Read by
-/// path, so an interface name with a dot (`eth0.100`) is not split.
-pub fn ip_conf(family: Family, iface: &str, key: &str) -> Option<i32> {
-    let fam = match family {
-        Family::V4 => "ipv4",
-        Family::V6 => "ipv6",
-    };
-    if iface.contains('/') || iface.starts_with('.') {
-        return None;
-    }
-    let path = format!("/proc/sys/net/{fam}/conf/{iface}/{key}");
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
 }
 
 /// The interface's MTU (`SIOCGIFMTU`), asked of the kernel on a socket, so
@@ -252,13 +231,13 @@ pub fn if_mtu(name: &str) -> Option<u32> {
     u32::try_from(mtu).ok()
 }
 
-/// A kernel setting as the text of its file under `/proc/sys`, named by
-/// its path components (an interface name may contain dots, so
-/// `net.ipv4.conf.eth0.100.rp_filter` cannot be split on them).
+/// A kernel setting of this network namespace as the text of its file
+/// under `/proc/sys`, by path components (see `platform/sysctl.rs`).
 pub fn sysctl_text(path: &[&str]) -> io::Result<String> {
-    if path
-        .iter()
-        .any(|c| c.is_empty() || c.contains('/') || *c == "..")
+    if path.is_empty()
+        || path
+            .iter()
+            .any(|c| c.is_empty() || c.contains('/') || *c == "..")
     {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,

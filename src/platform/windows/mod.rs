@@ -509,12 +509,6 @@ pub(super) const MEMBERSHIP_LIMIT_HINT: &str =
     " (Windows ran out of resources for memberships: join fewer groups, or close other \
      programs' multicast sockets)";
 
-/// `None`: Windows has no sysctls (its defaults live in the registry,
-/// which the option table states as documented values).
-pub fn sysctl_value(_key: &str) -> Option<i32> {
-    None
-}
-
 /// The Winsock error's symbolic name (`WSAEADDRINUSE`), which users
 /// search for; `None` for other codes.
 pub fn errno_name(err: &io::Error) -> Option<String> {
@@ -628,22 +622,15 @@ pub fn proc_net(name: &str) -> io::Result<String> {
     Err(super::unsupported(&format!("Linux's /proc/net/{name}")))
 }
 
-/// Per-interface IP settings are Linux sysctls.
-pub fn ip_conf(_family: super::Family, _iface: &str, _key: &str) -> Option<i32> {
-    None
-}
-
 /// `None`: mcast reads interface MTUs on Linux only.
 pub fn if_mtu(_name: &str) -> Option<u32> {
     None
 }
 
-/// Not available: Windows has no sysctls.
+/// Not available: Windows has no sysctls (its defaults live in the
+/// registry, which the option table states as documented values).
 pub fn sysctl_text(_path: &[&str]) -> io::Result<String> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "not available on this OS",
-    ))
+    Err(super::unsupported("kernel settings (sysctl)"))
 }
 
 /// The route's source address by `connect()` (see `host.rs`); the
