@@ -40,7 +40,48 @@ fn usage_error_text(e: clap::Error) -> String {
         Err(again) if again.kind() == e.kind() => again,
         _ => e,
     };
-    let text = e.render().to_string();
-    let lines: Vec<_> = text.lines().map(escape::controls).collect();
-    lines.join("\n").trim_end().to_string()
+    one_line(&e.render().to_string())
+}
+
+/// clap's message on one line, as every other mcast error: the error and
+/// what follows it (missing arguments, a tip), without the usage block and
+/// the "For more information" footer, which `--help` gives anyway.
+fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(|l| escape::controls(l.trim())) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if line.starts_with("tip:") { "; " } else { " " });
+        }
+        out.push_str(&line);
+    }
+    out.push_str(" (see --help)");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn clap_errors_become_one_line() {
+        let missing =
+            "error: the following required arguments were not provided:\n  <GROUP>...\n\n\
+                       Usage: mcast join <GROUP>...\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(missing),
+            "error: the following required arguments were not provided: <GROUP>... (see --help)"
+        );
+        let tip = "error: unrecognized subcommand 'bogus'\n\n  tip: a similar subcommand exists: 'groups'\n\n\
+                   Usage: mcast [OPTIONS] <COMMAND>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(tip),
+            "error: unrecognized subcommand 'bogus'; tip: a similar subcommand exists: 'groups' (see --help)"
+        );
+    }
 }

@@ -366,3 +366,19 @@ fn ping_and_pong_arguments() {
         one_line(args);
     }
 }
+
+/// clap's own errors (bad value, unknown flag, missing argument, unknown
+/// subcommand) are one line too, exit 2, naming what was typed.
+#[test]
+fn argument_errors_are_one_line() {
+    for (args, names) in [
+        (&["join", "239.1.1.1", "-t", "soon"][..], "'soon'"),
+        (&["join", "239.1.1.1", "--tll", "3"][..], "'--tll'"),
+        (&["join"][..], "<GROUP>"),
+        (&["bogus"][..], "'bogus'"),
+        (&["doctor", "--querier-wait", "soon"][..], "'soon'"),
+    ] {
+        rejects(args, &[names]);
+        one_line(args);
+    }
+}
