@@ -183,10 +183,12 @@ fn root_monitor_and_join_export_rtp_loss_and_ts_continuity_errors() {
         .rev()
         .find(|r| r["type"] == "group" && r["group"] == "239.45.0.1")
         .unwrap();
-    assert_eq!(last["rtp_lost"].as_f64(), Some(lost), "{last}");
+    // Datagrams still queued at the scrape may have shown more gaps since.
+    let later = last["rtp_lost"].as_f64().unwrap();
+    assert!(later >= lost && later <= dropped as f64, "{last}");
     let source = &last["media_sources"][0];
     assert_eq!(source["format"], "rtp/mpegts", "{last}");
-    assert_eq!(source["rtp"]["lost"].as_f64(), Some(lost), "{last}");
+    assert_eq!(source["rtp"]["lost"].as_f64(), Some(later), "{last}");
     assert!(source["ts"]["cc_errors"].as_u64() > Some(0), "{last}");
     let cc_alarms: Vec<_> = records
         .iter()
