@@ -173,7 +173,8 @@ pub struct GroupStatus<'a> {
     pub interval_packets: u64,
     pub rate_pps: f64,
     pub rate_bps: f64,
-    /// Test-packet loss in the interval; `null` without test packets in it.
+    /// Loss of test and RTP packets in the interval (what `--max-loss`
+    /// judges); `null` without either in it.
     pub interval_loss_pct: Option<f64>,
     pub lost: u64,
     pub duplicates: u64,
