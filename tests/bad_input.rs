@@ -366,3 +366,13 @@ fn ping_and_pong_arguments() {
         one_line(args);
     }
 }
+
+#[test]
+fn monitor_max_cc_errors_must_be_a_count() {
+    for bad in ["x", "1.5", "-1"] {
+        rejects(
+            &["monitor", "239.1.1.1", &format!("--max-cc-errors={bad}")],
+            &["--max-cc-errors"],
+        );
+    }
+}
