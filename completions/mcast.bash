@@ -371,7 +371,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__monitor)
-            opts="-i -p -d -v -q -h -V --groups-file --rtp --no-rtp --rtp-clock --iface --port --metrics --interval --silent-after --heartbeat --min-rate --max-loss --on-alarm --max-sources --duration --json --rcvbuf --verbose --quiet --color --help --version"
+            opts="-i -p -d -v -q -h -V --groups-file --rtp --no-rtp --rtp-clock --iface --port --metrics --interval --silent-after --heartbeat --min-rate --max-loss --max-cc-errors --on-alarm --max-sources --duration --json --rcvbuf --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -422,6 +422,10 @@ _mcast() {
                     return 0
                     ;;
                 --max-loss)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-cc-errors)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

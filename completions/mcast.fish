@@ -137,7 +137,8 @@ complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l interval -d 'Jud
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l silent-after -d 'A group is silent after this long without a packet, including one that never received [default: 5 of its learned packet intervals, at least 1s]' -r
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l heartbeat -d 'A group is silent when no packet arrived in N of the last M intervals (M up to 64)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l min-rate -d 'Alarm when a group\'s packets per second fall below this in an interval' -r
-complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l max-loss -d 'Alarm when test-packet loss in an interval exceeds this percentage (0-100)' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l max-loss -d 'Alarm when loss in an interval exceeds this percentage (0-100): mcast test packets, and RTP streams by their sequence numbers' -r
+complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l max-cc-errors -d 'Alarm when a group\'s MPEG-TS streams show more than N continuity-counter errors in an interval (0: any error); TR 101 290 1.4, the loss of a transport stream over plain UDP' -r
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l on-alarm -d 'Run COMMAND with the system shell on every alarm raised or cleared; the alarm is in its environment (MCAST_ALARM_STATE, _REASON, _GROUP, _PORT, _SOURCE, _LABEL, MCAST_ALARM as JSON)' -r
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -l max-sources -d 'Sources analysed per group; packets of further sources are only counted' -r
 complete -c mcast -n "__fish_mcast_using_subcommand monitor" -s d -l duration -d 'Stop after this long [default: run until Ctrl-C or SIGTERM]' -r

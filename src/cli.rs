@@ -282,9 +282,15 @@ pub struct MonitorArgs {
     #[arg(long, value_name = "PPS")]
     pub min_rate: Option<f64>,
 
-    /// Alarm when test-packet loss in an interval exceeds this percentage (0-100)
+    /// Alarm when loss in an interval exceeds this percentage (0-100): mcast test packets, and
+    /// RTP streams by their sequence numbers
     #[arg(long, value_name = "PERCENT")]
     pub max_loss: Option<f64>,
+
+    /// Alarm when a group's MPEG-TS streams show more than N continuity-counter errors in an
+    /// interval (0: any error); TR 101 290 1.4, the loss of a transport stream over plain UDP
+    #[arg(long, value_name = "N")]
+    pub max_cc_errors: Option<u64>,
 
     /// Run COMMAND with the system shell on every alarm raised or cleared; the alarm is in
     /// its environment (MCAST_ALARM_STATE, _REASON, _GROUP, _PORT, _SOURCE, _LABEL, MCAST_ALARM as JSON)

@@ -21,6 +21,7 @@ mod faults;
 mod impair_harness;
 mod lab;
 mod media;
+mod media_metrics;
 mod monitor;
 mod netns_harness;
 mod network;

@@ -382,3 +382,13 @@ fn argument_errors_are_one_line() {
         one_line(args);
     }
 }
+
+#[test]
+fn monitor_max_cc_errors_must_be_a_count() {
+    for bad in ["x", "1.5", "-1"] {
+        rejects(
+            &["monitor", "239.1.1.1", &format!("--max-cc-errors={bad}")],
+            &["--max-cc-errors"],
+        );
+    }
+}

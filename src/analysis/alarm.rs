@@ -13,18 +13,29 @@ pub enum Reason {
     Silent,
     /// Packets per second below `--min-rate` in an interval.
     MinRate,
-    /// Test-packet loss above `--max-loss` percent in an interval.
+    /// Loss above `--max-loss` percent in an interval: test packets, and
+    /// RTP packets by their sequence numbers.
     MaxLoss,
+    /// More than `--max-cc-errors` MPEG-TS continuity errors in an
+    /// interval: the loss figure of a transport stream sent straight over
+    /// UDP, which has no sequence number of its own.
+    CcErrors,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 3] = [Reason::Silent, Reason::MinRate, Reason::MaxLoss];
+    pub const ALL: [Reason; 4] = [
+        Reason::Silent,
+        Reason::MinRate,
+        Reason::MaxLoss,
+        Reason::CcErrors,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Reason::Silent => "silent",
             Reason::MinRate => "min_rate",
             Reason::MaxLoss => "max_loss",
+            Reason::CcErrors => "cc_errors",
         }
     }
 
@@ -58,6 +69,7 @@ pub struct AlarmRules {
     pub heartbeat: Option<Heartbeat>,
     pub min_rate: Option<f64>,
     pub max_loss: Option<f64>,
+    pub max_cc_errors: Option<u64>,
 }
 
 /// What a group did in one interval.
@@ -67,9 +79,11 @@ pub struct IntervalFacts {
     pub silent: bool,
     pub packets: u64,
     pub secs: f64,
-    /// Test packets expected and lost in the interval.
+    /// Test and RTP packets expected and lost in the interval.
     pub expected: u64,
     pub lost: u64,
+    /// MPEG-TS continuity errors in the interval.
+    pub cc_errors: u64,
 }
 
 /// One transition.
@@ -79,12 +93,13 @@ pub struct AlarmChange {
     pub reason: Reason,
     pub raised: bool,
     /// The measured value that decided (seconds silent is the caller's;
-    /// packets/s for `min_rate`, percent for `max_loss`; silent intervals
-    /// for a heartbeat).
+    /// packets/s for `min_rate`, percent for `max_loss`, errors for
+    /// `cc_errors`; silent intervals for a heartbeat).
     pub value: Option<f64>,
     pub threshold: Option<f64>,
     /// What `value` and `threshold` count: `s` (seconds silent),
-    /// `intervals` (silent intervals of a heartbeat), `pps`, `percent`.
+    /// `intervals` (silent intervals of a heartbeat), `pps`, `percent`,
+    /// `errors`.
     pub unit: &'static str,
 }
 
@@ -181,6 +196,18 @@ impl AlarmBoard {
                 );
             }
         }
+        if let Some(max) = rules.max_cc_errors {
+            if f.packets > 0 {
+                let cc = f.cc_errors as f64;
+                set(
+                    Reason::CcErrors,
+                    f.cc_errors > max,
+                    Some(cc),
+                    Some(max as f64),
+                    "errors",
+                );
+            }
+        }
     }
 
     /// See [`super::silence::SilenceWatch::regroup`].
@@ -206,6 +233,7 @@ mod tests {
             secs: 1.0,
             expected,
             lost,
+            cc_errors: 0,
         }
     }
 
@@ -255,6 +283,7 @@ mod tests {
             heartbeat: None,
             min_rate: Some(50.0),
             max_loss: Some(1.0),
+            max_cc_errors: None,
         };
         let mut b = AlarmBoard::new(rules, 2);
         let mut out = Vec::new();
@@ -274,5 +303,37 @@ mod tests {
         b.judge(0, &facts(0, 0, 0), &mut out);
         assert_eq!(out[3].reason, Reason::Silent);
         assert!(b.is_active(0, Reason::MinRate));
+    }
+
+    #[test]
+    fn continuity_errors_per_interval() {
+        let rules = AlarmRules {
+            max_cc_errors: Some(2),
+            ..AlarmRules::default()
+        };
+        let mut b = AlarmBoard::new(rules, 1);
+        let mut out = Vec::new();
+        let cc = |packets, cc_errors| IntervalFacts {
+            cc_errors,
+            ..facts(packets, 0, 0)
+        };
+        b.judge(0, &cc(100, 2), &mut out);
+        assert!(out.is_empty(), "2 is not more than 2: {out:?}");
+        b.judge(0, &cc(100, 7), &mut out);
+        b.judge(0, &cc(100, 9), &mut out);
+        assert_eq!(out.len(), 1, "raised once: {out:?}");
+        assert_eq!(
+            (out[0].reason, out[0].raised, out[0].value, out[0].unit),
+            (Reason::CcErrors, true, Some(7.0), "errors")
+        );
+        assert_eq!(Reason::CcErrors.name(), "cc_errors");
+        // Silence is not judged as clean.
+        b.judge(0, &cc(0, 0), &mut out);
+        assert!(b.is_active(0, Reason::CcErrors));
+        b.judge(0, &cc(100, 0), &mut out);
+        assert_eq!(
+            (out.last().unwrap().reason, out.last().unwrap().raised),
+            (Reason::CcErrors, false)
+        );
     }
 }

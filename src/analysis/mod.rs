@@ -353,6 +353,27 @@ impl MediaTotals {
         self.rtp_streams > 0 || self.ts_streams > 0
     }
 
+    /// Adds `s`'s figures if it was recognised as RTP or MPEG-TS (the
+    /// whole run's sums, and `monitor`'s per group).
+    pub fn add(&mut self, s: &Stream) {
+        if let Some(r) = s.rtp() {
+            self.rtp_streams += 1;
+            let f = r.figures();
+            self.rtp.expected += f.expected;
+            self.rtp.lost += f.lost;
+            self.rtp.duplicates += f.duplicates;
+            self.rtp.reordered += f.reordered;
+            self.rtp.late += f.late;
+        }
+        if let Some(x) = s.ts() {
+            self.ts_streams += 1;
+            self.ts_packets += x.packets;
+            self.ts_cc_errors += x.cc_errors;
+            self.ts_tei += x.tei;
+            self.ts_sync_errors += x.sync_errors + x.sync_byte_errors;
+        }
+    }
+
     /// `None` without RTP streams.
     pub fn rtp_loss_pct(&self) -> Option<f64> {
         (self.rtp.expected > 0).then(|| pct(self.rtp.lost, self.rtp.expected))
@@ -609,23 +630,7 @@ impl Analyzer {
                 None => {
                     t.foreign_streams += 1;
                     t.foreign_packets += s.received;
-                    let m = &mut t.media;
-                    if let Some(r) = s.rtp() {
-                        m.rtp_streams += 1;
-                        let f = r.figures();
-                        m.rtp.expected += f.expected;
-                        m.rtp.lost += f.lost;
-                        m.rtp.duplicates += f.duplicates;
-                        m.rtp.reordered += f.reordered;
-                        m.rtp.late += f.late;
-                    }
-                    if let Some(x) = s.ts() {
-                        m.ts_streams += 1;
-                        m.ts_packets += x.packets;
-                        m.ts_cc_errors += x.cc_errors;
-                        m.ts_tei += x.tei;
-                        m.ts_sync_errors += x.sync_errors + x.sync_byte_errors;
-                    }
+                    t.media.add(s);
                 }
             }
         }

@@ -45,6 +45,9 @@ impl JoinSink {
 impl Sink for JoinSink {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()> {
         self.diag.record(p);
+        if let Some(m) = &mut self.metrics {
+            m.drops.packet(p);
+        }
         if let Some(ended) = p.group.and_then(|g| self.silence.arrived(g, p.time)) {
             self.note_silence(&ended);
         }
@@ -59,6 +62,7 @@ impl Sink for JoinSink {
         }
         self.changes = changes;
         if let Some(m) = &mut self.metrics {
+            let kernel_drops = m.drops.total();
             m.publish_due(now, || {
                 metrics::Facts {
                     groups: &self.groups,
@@ -69,7 +73,7 @@ impl Sink for JoinSink {
                     alarms: &[],
                     silent: &[],
                     iface: &self.iface,
-                    kernel_drops: None,
+                    kernel_drops,
                 }
                 .snapshot(metrics::group_sums(&self.diag.analyzer))
             });
@@ -101,8 +105,11 @@ impl Sink for JoinSink {
 
 pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
-    let metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
+    let mut metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
     let mut rx = Receiver::for_config(recv_cfg)?;
+    if let Some(m) = &mut metrics {
+        m.watch(&rx);
+    }
     // Interrupted while joining: the receiver already said how far it got.
     if !ui.quiet && rx.all_joined() {
         crate::say!(

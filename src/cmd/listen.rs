@@ -97,6 +97,9 @@ impl<W: Write> Write for Named<W> {
 impl<W: Write> Sink for ListenSink<W> {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()> {
         self.diag.record(p);
+        if let Some(m) = &mut self.metrics {
+            m.drops.packet(p);
+        }
         if let Some(ended) = p.group.and_then(|g| self.silence.arrived(g, p.time)) {
             self.report_silence(&ended)?;
         }
@@ -129,6 +132,7 @@ impl<W: Write> Sink for ListenSink<W> {
         }
         self.changes = changes;
         if let Some(m) = &mut self.metrics {
+            let kernel_drops = m.drops.total();
             m.publish_due(now, || {
                 metrics::Facts {
                     groups: &self.labels.groups,
@@ -139,7 +143,7 @@ impl<W: Write> Sink for ListenSink<W> {
                     alarms: &[],
                     silent: &[],
                     iface: &self.iface,
-                    kernel_drops: None,
+                    kernel_drops,
                 }
                 .snapshot(metrics::group_sums(&self.diag.analyzer))
             });
@@ -163,8 +167,11 @@ impl<W: Write> Sink for ListenSink<W> {
 
 pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
-    let metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
+    let mut metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
     let mut rx = Receiver::for_config(recv_cfg)?;
+    if let Some(m) = &mut metrics {
+        m.watch(&rx);
+    }
     let mut sink = ListenSink {
         out: BufWriter::with_capacity(
             OUT_BUF,

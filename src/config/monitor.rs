@@ -205,6 +205,7 @@ pub fn monitor(args: &cli::MonitorArgs) -> Result<MonitorConfig> {
             heartbeat,
             min_rate: args.min_rate,
             max_loss: args.max_loss,
+            max_cc_errors: args.max_cc_errors,
         },
         on_alarm: args.on_alarm.clone(),
         max_sources: args.max_sources,

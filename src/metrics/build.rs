@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use super::{GroupMetrics, Snapshot, SourceMetrics};
-use crate::analysis::{Analyzer, JoinLatency, Origin, SilenceWatch};
+use crate::analysis::{Analyzer, JoinLatency, MediaTotals, Origin, SilenceWatch};
 use crate::config::Group;
+use crate::record;
 
 /// What one pass over the streams sums per configured group.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +16,8 @@ pub struct GroupSums {
     pub reordered: u64,
     pub foreign_packets: u64,
     pub foreign_sources: usize,
+    /// RTP and MPEG-TS sums over the group's streams.
+    pub media: MediaTotals,
     /// Test streams from one address summed into one source.
     pub sources: Vec<SourceMetrics>,
 }
@@ -55,6 +58,10 @@ pub fn group_sums(analyzer: &Analyzer) -> Vec<GroupSums> {
             None => {
                 a.foreign_packets += s.received;
                 a.foreign_sources += 1;
+                a.media.add(s);
+                if m.format.is_none() {
+                    (m.format, m.rtp, m.ts) = record::media_of_stream(s);
+                }
             }
         }
     }

@@ -6,13 +6,15 @@
 use std::time::Duration;
 
 use prometheus_client::collector::Collector;
-use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric, MetricEncoder};
 use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::info::Info;
 use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Registry;
 
 use super::{GroupMetrics, Snapshot, SourceMetrics};
+use crate::record::{RtpRecord, TsRecord};
 
 type Labels = Vec<(&'static str, String)>;
 
@@ -59,6 +61,160 @@ impl View {
             }
         }
         Ok(())
+    }
+
+    /// A family only some sources have (RTP, MPEG-TS figures); left out
+    /// altogether when none has it, so test-traffic scrapes stay as short.
+    fn per_media_source<T>(
+        &self,
+        enc: &mut DescriptorEncoder,
+        name: &str,
+        help: &str,
+        value: impl Fn(&SourceMetrics) -> Option<T>,
+        sample: impl Fn(T, MetricEncoder<'_>) -> std::fmt::Result,
+        kind: MetricType,
+    ) -> std::fmt::Result {
+        let has = |g: &GroupMetrics| g.sources.iter().any(|s| value(s).is_some());
+        if !self.snap.groups.iter().any(has) {
+            return Ok(());
+        }
+        let mut family = enc.encode_descriptor(name, help, None, kind)?;
+        for g in &self.snap.groups {
+            for s in &g.sources {
+                if let Some(v) = value(s) {
+                    let labels = source_labels(&self.snap.iface, g, s);
+                    sample(v, family.encode_family(&labels)?)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn media_counter(
+        &self,
+        enc: &mut DescriptorEncoder,
+        name: &str,
+        help: &str,
+        value: impl Fn(&SourceMetrics) -> Option<u64>,
+    ) -> std::fmt::Result {
+        let sample = |v: u64, e: MetricEncoder<'_>| ConstCounter::new(v).encode(e);
+        self.per_media_source(enc, name, help, value, sample, MetricType::Counter)
+    }
+
+    fn media_gauge(
+        &self,
+        enc: &mut DescriptorEncoder,
+        name: &str,
+        help: &str,
+        value: impl Fn(&SourceMetrics) -> Option<f64>,
+    ) -> std::fmt::Result {
+        let sample = |v: f64, e: MetricEncoder<'_>| ConstGauge::new(v).encode(e);
+        self.per_media_source(enc, name, help, value, sample, MetricType::Gauge)
+    }
+
+    /// RTP and MPEG-TS figures per source (README lists them). Per PID
+    /// figures stay in the JSON records: a PID label would multiply the
+    /// series by up to 8,192 per group.
+    fn media(&self, enc: &mut DescriptorEncoder) -> std::fmt::Result {
+        self.per_media_source(
+            enc,
+            "mcast_stream_format",
+            "What a source's stream was recognised as: rtp, mpegts or rtp/mpegts.",
+            |s| s.format,
+            |f, e: MetricEncoder<'_>| Info::new(vec![("format", f.to_string())]).encode(e),
+            MetricType::Info,
+        )?;
+        let rtp = |f: fn(&RtpRecord) -> u64| move |s: &SourceMetrics| s.rtp.as_ref().map(f);
+        self.media_counter(
+            enc,
+            "mcast_rtp_expected_packets",
+            "RTP packets expected from the sequence numbers (the loss rate's denominator).",
+            rtp(|r| r.expected),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_rtp_lost_packets",
+            "RTP packets lost (sequence number gaps), over every SSRC of the source.",
+            rtp(|r| r.lost),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_rtp_duplicate_packets",
+            "RTP packets received twice.",
+            rtp(|r| r.duplicates),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_rtp_reordered_packets",
+            "RTP packets that arrived after a higher sequence number.",
+            rtp(|r| r.reordered),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_rtp_ssrc_changes",
+            "Times the source's RTP SSRC changed (an encoder restart or switch-over).",
+            rtp(|r| r.ssrc_changes),
+        )?;
+        self.media_gauge(
+            enc,
+            "mcast_rtp_jitter_seconds",
+            "RTP interarrival jitter (RFC 3550 6.4.1); absent without a clock rate.",
+            |s| s.rtp.as_ref().and_then(|r| r.jitter_ms).map(|j| j / 1e3),
+        )?;
+        let ts = |f: fn(&TsRecord) -> u64| move |s: &SourceMetrics| s.ts.as_ref().map(f);
+        self.media_counter(
+            enc,
+            "mcast_ts_packets",
+            "MPEG transport stream packets (188 bytes) received.",
+            ts(|t| t.packets),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_ts_continuity_errors",
+            "MPEG-TS continuity counter errors, all PIDs (TR 101 290 1.4).",
+            ts(|t| t.cc_errors),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_ts_transport_errors",
+            "MPEG-TS packets with the transport error indicator set (TR 101 290 2.1).",
+            ts(|t| t.tei),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_ts_sync_losses",
+            "Datagrams that were not whole TS packets, and packets without their sync byte (TR 101 290 1.1, 1.2).",
+            ts(|t| t.sync_errors + t.sync_byte_errors),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_ts_pat_errors",
+            "PAT missing for more than 0.5 s (TR 101 290 1.3).",
+            ts(|t| t.pat_errors),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_ts_pcr_errors",
+            "PCR repetition (over 40 ms) and discontinuity errors (TR 101 290 2.3a, 2.3b).",
+            ts(|t| {
+                t.pids
+                    .iter()
+                    .map(|p| p.pcr_repetition_errors + p.pcr_discontinuity_errors)
+                    .sum()
+            }),
+        )?;
+        self.media_gauge(
+            enc,
+            "mcast_ts_pcr_jitter_seconds",
+            "PCR arrival jitter (running mean), the worst PCR PID's; absent without PCRs.",
+            |s| {
+                let pids = &s.ts.as_ref()?.pids;
+                pids.iter()
+                    .filter_map(|p| p.pcr_jitter_ms)
+                    .reduce(f64::max)
+                    .map(|j| j / 1e3)
+            },
+        )
     }
 
     fn per_group(
@@ -115,6 +271,7 @@ impl Collector for View {
             "mcast test packets that arrived after a higher sequence number.",
             |s| s.reordered,
         )?;
+        self.media(&mut enc)?;
         if let Some(drops) = self.snap.kernel_drops {
             let c = ConstCounter::new(drops);
             let family = enc.encode_descriptor(
@@ -210,6 +367,7 @@ mod tests {
                         lost: 1,
                         duplicates: 2,
                         reordered: 3,
+                        ..SourceMetrics::default()
                     }],
                     ..GroupMetrics::default()
                 },

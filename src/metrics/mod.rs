@@ -14,14 +14,20 @@
 //! of further sources counted in `mcast_sources_overflow_packets_total`.
 
 mod build;
+mod drops;
 mod encode;
+#[cfg(test)]
+mod media_tests;
 mod server;
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::record::{RtpRecord, TsRecord};
+
 pub use build::{group_sums, Facts, GroupSums, Pacer};
+pub use drops::KernelDrops;
 pub use encode::{encode, encode_into};
 pub use server::MetricsServer;
 
@@ -62,6 +68,11 @@ pub struct SourceMetrics {
     pub lost: u64,
     pub duplicates: u64,
     pub reordered: u64,
+    /// The source's foreign stream, once recognised as `rtp`, `mpegts` or
+    /// `rtp/mpegts`: the same figures as the `stats` records show.
+    pub format: Option<&'static str>,
+    pub rtp: Option<RtpRecord>,
+    pub ts: Option<TsRecord>,
 }
 
 /// The latest snapshot, shared between the receive loop and the server.
@@ -87,6 +98,8 @@ pub struct Endpoint {
     pub server: MetricsServer,
     pub published: Arc<Published>,
     pub pacer: Pacer,
+    /// Fed by the sink's `packet`, once [`Endpoint::watch`] knows the sockets.
+    pub drops: KernelDrops,
 }
 
 impl Endpoint {
@@ -102,7 +115,13 @@ impl Endpoint {
             server,
             published,
             pacer: Pacer::new(Duration::from_secs(1)),
+            drops: KernelDrops::default(),
         }))
+    }
+
+    /// The receiver's sockets, for `mcast_kernel_drops_total`.
+    pub fn watch(&mut self, rx: &crate::recv::Receiver) {
+        self.drops = KernelDrops::new(rx);
     }
 
     /// Publishes what `make` builds, at most once a second.

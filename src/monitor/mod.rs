@@ -22,10 +22,14 @@ use crate::analysis::{Analyzer, JoinLatency, SilenceChange, SilenceWatch};
 use crate::clock;
 use crate::config::{Group, MonitorConfig, Ui};
 use crate::exit::Exit;
-use crate::metrics::{group_sums, Facts, GroupSums, MetricsServer, Published, Snapshot};
+use crate::metrics::{
+    group_sums, Facts, GroupSums, KernelDrops, MetricsServer, Published, Snapshot,
+};
 use crate::output::json::write_record;
 use crate::output::phrases;
-use crate::record::{AlarmRecord, GroupRef, GroupStatus, MonitorSummary, Start};
+use crate::record::{
+    AlarmRecord, GroupRef, GroupStatus, MediaSource, MediaTotalsRecord, MonitorSummary, Start,
+};
 use crate::recv::{self, Ending, IfaceEvent, Packet, Receiver, Sink};
 use crate::signals;
 
@@ -41,6 +45,7 @@ struct Mark {
     bytes: u64,
     expected: u64,
     lost: u64,
+    cc_errors: u64,
 }
 
 struct MonitorSink {
@@ -52,11 +57,7 @@ struct MonitorSink {
     board: AlarmBoard,
     marks: Vec<Mark>,
     last_tick: Instant,
-    /// Group -> socket, and each socket's kernel drop count so far.
-    socket_of: Vec<usize>,
-    drops: Vec<u32>,
-    drops_before: u64,
-    drops_known: bool,
+    drops: KernelDrops,
     rejoins: u64,
     alarms_raised: u64,
     hooks: Option<hooks::Hooks>,
@@ -78,6 +79,7 @@ impl MonitorSink {
         let groups = cfg.receive.groups.clone();
         let mut analyzer = Analyzer::new(&groups);
         analyzer.set_max_per_group(cfg.max_sources);
+        analyzer.set_media(cfg.receive.media);
         Ok(Self {
             labels: cfg.labels.clone(),
             joins: JoinLatency::new(rx),
@@ -85,10 +87,7 @@ impl MonitorSink {
             board: AlarmBoard::new(cfg.rules, groups.len()),
             marks: vec![Mark::default(); groups.len()],
             last_tick: Instant::now(),
-            socket_of: rx.socket_of_groups(),
-            drops: vec![0; rx.socket_count()],
-            drops_before: 0,
-            drops_known: rx.kernel_drops().is_some(),
+            drops: KernelDrops::new(rx),
             rejoins: 0,
             alarms_raised: 0,
             hooks: cfg.on_alarm.clone().map(hooks::Hooks::new),
@@ -114,11 +113,6 @@ impl MonitorSink {
         self.labels.get(g).and_then(|l| l.as_deref())
     }
 
-    fn kernel_drops(&self) -> Option<u64> {
-        self.drops_known
-            .then(|| self.drops_before + self.drops.iter().map(|&d| u64::from(d)).sum::<u64>())
-    }
-
     /// One `--interval`: judge, report, publish.
     fn interval(&mut self, now: Instant) -> io::Result<()> {
         let t = clock::now();
@@ -130,14 +124,17 @@ impl MonitorSink {
         let aggs = group_sums(&self.analyzer);
         let mut changes = Vec::new();
         let mut statuses = Vec::with_capacity(self.groups.len());
-        for (g, v) in views.iter().enumerate() {
+        for (g, (v, agg)) in views.iter().zip(&aggs).enumerate() {
             let m = self.marks[g];
+            let cc_errors = agg.media.ts_cc_errors;
             let facts = IntervalFacts {
                 silent: self.silence.is_silent(g),
                 packets: v.packets - m.packets,
                 secs,
                 expected: v.expected.saturating_sub(m.expected),
                 lost: v.lost.saturating_sub(m.lost),
+                // A stream past --max-sources leaves: counts may step back.
+                cc_errors: cc_errors.saturating_sub(m.cc_errors),
             };
             self.board.judge(g, &facts, &mut changes);
             statuses.push((facts, v.bytes - m.bytes));
@@ -146,6 +143,7 @@ impl MonitorSink {
                 bytes: v.bytes,
                 expected: v.expected,
                 lost: v.lost,
+                cc_errors,
             };
         }
         for c in &changes {
@@ -178,6 +176,20 @@ impl MonitorSink {
                     rejoins: self.rejoins,
                     silent: self.board.is_active(g, Reason::Silent),
                     alarms,
+                    interval_cc_errors: (agg.media.ts_streams > 0).then_some(facts.cc_errors),
+                    media: MediaTotalsRecord::new(&agg.media),
+                    media_sources: agg
+                        .sources
+                        .iter()
+                        .filter_map(|s| {
+                            Some(MediaSource {
+                                source: s.source,
+                                format: s.format?,
+                                rtp: s.rtp.as_ref(),
+                                ts: s.ts.as_ref(),
+                            })
+                        })
+                        .collect(),
                 };
                 write_record(&mut self.out, &rec)?;
             }
@@ -187,6 +199,8 @@ impl MonitorSink {
                 .iter()
                 .enumerate()
                 .map(|(g, (facts, _))| table::Row {
+                    format: aggs[g].sources.iter().find_map(|s| s.format),
+                    cc_errors: (aggs[g].media.ts_streams > 0).then_some(aggs[g].media.ts_cc_errors),
                     name: self.groups[g].to_string(),
                     label: self.label(g).unwrap_or("").to_string(),
                     packets: views[g].packets,
@@ -308,7 +322,7 @@ impl MonitorSink {
             alarms: &alarms,
             silent: &silent,
             iface: &self.iface,
-            kernel_drops: self.kernel_drops(),
+            kernel_drops: self.drops.total(),
         }
         .snapshot(sums)
     }
@@ -338,9 +352,7 @@ impl MonitorSink {
             .iter()
             .map(|m| m.map(|i| self.marks[i]).unwrap_or_default())
             .collect();
-        self.drops_before += self.drops.iter().map(|&d| u64::from(d)).sum::<u64>();
-        self.drops = vec![0; next.socket_count()];
-        self.socket_of = next.socket_of_groups();
+        self.drops.regroup(next);
         self.groups = groups;
         self.labels = labels;
         (added, removed)
@@ -351,14 +363,10 @@ impl Sink for MonitorSink {
     fn packet(&mut self, p: &Packet<'_>) -> io::Result<()> {
         self.analyzer.record(p);
         self.joins.record(p);
+        self.drops.packet(p);
         if let Some(g) = p.group {
             // Ends of silences are judged once per interval, with the rest.
             let _ = self.silence.arrived(g, p.time);
-            if let (Some(d), Some(&s)) = (p.drops, self.socket_of.get(g)) {
-                if let Some(seen) = self.drops.get_mut(s) {
-                    *seen = (*seen).max(d);
-                }
-            }
         }
         Ok(())
     }

@@ -126,6 +126,9 @@ pub fn alarm(rec: &AlarmRecord<'_>) -> String {
         (Reason::Silent, _, _) => "silent".to_string(),
         (Reason::MinRate, Some(v), Some(t)) => format!("rate {v:.1}/s (minimum {t}/s)"),
         (Reason::MaxLoss, Some(v), Some(t)) => format!("loss {v:.2}% (maximum {t}%)"),
+        (Reason::CcErrors, Some(v), Some(t)) => {
+            format!("{v} MPEG-TS continuity errors in the interval (maximum {t})")
+        }
         (r, _, _) => r.name().to_string(),
     };
     format!("alarm {}: {who}: {what}", rec.state)

@@ -2,10 +2,12 @@
 //! a group that was receiving stopped, or spoke again) and `alarm`
 //! (`monitor`: a rule raised or cleared), plus the summary's silence list.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use super::media::{MediaTotalsRecord, RtpRecord, TsRecord};
 use super::time::rfc3339;
 use super::GroupRef;
 use crate::analysis::alarm::{AlarmChange, Reason};
@@ -171,7 +173,8 @@ pub struct GroupStatus<'a> {
     pub interval_packets: u64,
     pub rate_pps: f64,
     pub rate_bps: f64,
-    /// Test-packet loss in the interval; `null` without test packets in it.
+    /// Loss of test and RTP packets in the interval (what `--max-loss`
+    /// judges); `null` without either in it.
     pub interval_loss_pct: Option<f64>,
     pub lost: u64,
     pub duplicates: u64,
@@ -188,6 +191,30 @@ pub struct GroupStatus<'a> {
     pub rejoins: u64,
     pub silent: bool,
     pub alarms: Vec<&'static str>,
+    /// MPEG-TS continuity errors in the interval; `null` without a
+    /// transport stream in the group.
+    pub interval_cc_errors: Option<u64>,
+    /// RTP and MPEG-TS sums over the group's streams (`rtp_lost`,
+    /// `ts_cc_errors`, ...; the `summary` record's names); only when the
+    /// group carries such streams.
+    #[serde(flatten)]
+    pub media: Option<MediaTotalsRecord>,
+    /// One per source whose stream was recognised as RTP or MPEG-TS.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub media_sources: Vec<MediaSource<'a>>,
+}
+
+/// A source's RTP and MPEG-TS figures in a `group` record: the `rtp` and
+/// `ts` parts of the `stats` record's streams.
+#[derive(Debug, Serialize)]
+pub struct MediaSource<'a> {
+    pub source: Option<IpAddr>,
+    /// `rtp`, `mpegts` or `rtp/mpegts`.
+    pub format: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtp: Option<&'a RtpRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<&'a TsRecord>,
 }
 
 /// `monitor`'s last record: `{"type":"summary","command":"monitor", ...}`.

@@ -20,7 +20,7 @@ fn ts_bps(packets: u64, secs: f64) -> Option<f64> {
 }
 
 /// An RTP stream's figures.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RtpRecord {
     /// The current SSRC.
     pub ssrc: u32,
@@ -72,7 +72,7 @@ impl RtpRecord {
 }
 
 /// One PID of a transport stream.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PidRecord {
     pub pid: u16,
     /// `PAT`, `PMT`, `null`, ..., or the PMT's stream type (`H.264 video`).
@@ -118,7 +118,7 @@ impl PidRecord {
 }
 
 /// A transport stream's figures, with one record per PID (by PID).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TsRecord {
     pub packets: u64,
     pub rate_bps: Option<f64>,

@@ -46,6 +46,7 @@ use crate::config::{Group, Iface};
 use crate::platform::Family;
 use crate::recv::IfaceEvent;
 
+pub use alarm::MediaSource;
 pub use alarm::{AlarmRecord, GroupStatus, MonitorSummary, SilenceRecord, SilenceSummary};
 pub use analysis::{
     Analysis, Figures, GroupSummary, IntervalRecord, Latency, SharedSenderRecord, Stats,
@@ -53,6 +54,7 @@ pub use analysis::{
 };
 pub use groups::MembershipRecord;
 pub use host::{Address, DoctorCheck, DoctorSummary, Interface, MulticastRoute};
+pub use media::of_stream as media_of_stream;
 pub use media::{MediaTotalsRecord, PidRecord, RtpRecord, TsRecord};
 pub use querier::{EventRecord, QuerierSummary, QueryRecord, ReportRecord};
 pub use sap::{Refusal, SapEvent, SapJoin, SapStream, SapSummary, SessionRecord};
