@@ -18,7 +18,10 @@ pub const DEFAULT_PORT: u16 = 5000;
     version,
     about = "Multicast diagnostics: does multicast work from here to there, and if not, why?",
     long_about = "Multicast diagnostics: join groups, send test traffic, stream what arrives, \
-                  and show what this OS really does with multicast socket options.\n\n\
+                  show what this OS really does with multicast socket options, and find why a \
+                  stream stops: the IGMP/MLD querier, the host's settings (doctor), round trips \
+                  (ping/pong), long-running watches with alarms and metrics (monitor), RTP and \
+                  MPEG-TS analysis and SAP.\n\n\
                   GROUP is [SOURCE,]ADDR[:PORT], [SOURCE,][V6ADDR]:PORT or ADDR+N, e.g. \
                   239.1.1.1, 239.1.1.1:5000, [ff15::1]:5000, 192.0.2.1,232.1.1.1:5000 (SSM), \
                   239.1.1.1+10 (ten consecutive groups).",
