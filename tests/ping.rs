@@ -130,6 +130,62 @@ fn root_ping_same_link_hop_distance_0_both_paths() {
     }
 }
 
+/// SSM: the prober joins (responder, G) and probes the responder by
+/// unicast; the responder answers by unicast and from its own address to
+/// G, whether it was given its source or only the group; never to an SSM
+/// group it does not serve.
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_ping_ssm_group_both_paths_from_the_responder() {
+    require_root!();
+    let lab = TwoHosts::new().unwrap();
+    for (served, probed, multicast) in [
+        ("192.0.2.2,232.1.1.1:5000", "192.0.2.2,232.1.1.1:5000", 4),
+        ("232.1.1.1:5000", "192.0.2.2,232.1.1.1:5000", 4),
+        (
+            "2001:db8::2,[ff35::8]:5000",
+            "2001:db8::2,[ff35::8]:5000",
+            4,
+        ),
+        ("[ff35::8]:5000", "2001:db8::2,[ff35::8]:5000", 4),
+        ("192.0.2.2,232.1.1.2:5000", "192.0.2.2,232.1.1.1:5000", 0),
+    ] {
+        let b = pong(&lab.b, &[served, "-i", "b0", "--name", "hostb"]);
+        let (done, records) = ping(
+            &lab.a,
+            &[
+                probed,
+                "-i",
+                "a0",
+                "-c",
+                "4",
+                "--interval",
+                "50ms",
+                "-W",
+                "1s",
+            ],
+        );
+        let what = format!("{served} / {probed}: {}\n{}", done.stdout, done.stderr);
+        assert_eq!(done.code(), Some(0), "{what}");
+        let r = responder(&records, "hostb");
+        assert_eq!(r["unicast"]["received"], 4, "{what}");
+        assert_eq!(r["multicast"]["received"], multicast, "{what}");
+        if multicast > 0 {
+            assert_eq!(r["multicast"]["hops_back"], 0, "{what}");
+            let replies = records_of(&records, "reply");
+            let to_group = replies.iter().filter(|x| x["path"] == "multicast");
+            for x in to_group {
+                let from = x["from"].as_str().unwrap();
+                assert!(
+                    from.starts_with("192.0.2.2:") || from.starts_with("[2001:db8::2]:"),
+                    "{x}"
+                );
+            }
+        }
+        stop(b);
+    }
+}
+
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_ping_through_the_router_one_hop_each_way_and_ttl_1_stays_home() {

@@ -43,15 +43,21 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
                 port: if mesh { group.port } else { 0 },
                 ..group
             };
+            // SSM: the responder is the channel's source; probes go to it
+            // by unicast, naming the group (see `ping::wire`).
+            let target = group
+                .source
+                .map_or_else(|| group.socket_addr(), |s| SocketAddr::new(s, group.port));
             let content = Content::Probe {
                 size: cfg.size,
                 sender: me,
                 initial_ttl: cfg.ttl,
                 multicast_reply: cfg.multicast_reply,
+                ssm_group: group.source.map(|_| group.addr),
             };
             (
                 listen,
-                group.socket_addr(),
+                target,
                 content,
                 Probing::Native { sender: me },
                 mesh,

@@ -41,6 +41,9 @@ pub struct Answerer {
     pub initial_ttl: u8,
     /// Answer by multicast too (when the probe asks).
     pub reply_multicast: bool,
+    /// SSM groups (and ports) this host is the source of: probes arriving
+    /// by unicast that name one are answered to it too.
+    pub ssm_groups: Vec<(IpAddr, u16)>,
     pub limiter: Limiter,
     buf: Box<[u8; wire::MAX_PROBE]>,
     pub answered: u64,
@@ -58,6 +61,7 @@ impl Answerer {
             name,
             initial_ttl,
             reply_multicast,
+            ssm_groups: Vec::new(),
             limiter: Limiter::new(rate, rate.max(5.0)),
             buf: Box::new([0; wire::MAX_PROBE]),
             answered: 0,
@@ -111,7 +115,13 @@ impl Answerer {
             clock::now_ns(),
         );
         let unicast = tx.send_to(&self.buf[..n], p.source);
-        let group = p.dest.filter(IpAddr::is_multicast);
+        let group = p.dest.filter(IpAddr::is_multicast).or_else(|| {
+            // By unicast: an SSM probe names its group; only one this
+            // host serves is ever sent to.
+            probe
+                .ssm_group
+                .filter(|g| self.ssm_groups.contains(&(*g, p.port)))
+        });
         let mut multicast = None;
         if let (Some(g), true, true) = (group, probe.multicast_reply, self.reply_multicast) {
             me.initial_ttl = self.initial_ttl;
