@@ -8,6 +8,7 @@
 
 pub mod limit;
 pub mod mesh;
+pub mod report;
 pub mod ssmping;
 pub mod tally;
 pub mod wire;
@@ -88,7 +89,8 @@ impl Answerer {
             return self.answer_ssmping(p, fam);
         }
         let Some(probe) = wire::Probe::parse(p.payload).filter(|_| !p.truncated) else {
-            if wire::Reply::parse(p.payload).is_none() {
+            if wire::Reply::parse(p.payload).is_none() && report::Report::parse(p.payload).is_none()
+            {
                 self.ignored += 1;
             }
             return false;
@@ -203,6 +205,8 @@ pub struct Pinger<'o> {
     pub out: Option<&'o mut dyn ReplyOut>,
     /// `--mesh`: who reached whom, from what this host hears.
     pub mesh: Option<mesh::Mesh>,
+    /// `--mesh`: sends this host's row to the others at every tick.
+    pub reporter: Option<mesh::Reporter>,
     pending: bool,
 }
 
@@ -218,6 +222,7 @@ impl<'o> Pinger<'o> {
             tally: Tally::default(),
             out,
             mesh: None,
+            reporter: None,
             pending: false,
         }
     }
@@ -309,11 +314,18 @@ impl Sink for Pinger<'_> {
     fn pending(&self) -> bool {
         self.pending
     }
+
+    fn tick(&mut self, now: std::time::Instant) -> io::Result<()> {
+        if let Some(r) = self.reporter.as_mut() {
+            r.send(&self.tally, now);
+        }
+        Ok(())
+    }
 }
 
 /// What a mesh host learns from a datagram besides its own replies:
-/// another host's probe reached it, or another host's reply to the group
-/// says whose probe reached whom.
+/// another host's probe reached it, another host's reply to the group
+/// says whose probe reached whom, or another host reports its own row.
 fn mesh_note(m: &mut mesh::Mesh, me: u64, p: &Packet<'_>) {
     if p.truncated {
         return;
@@ -321,6 +333,10 @@ fn mesh_note(m: &mut mesh::Mesh, me: u64, p: &Packet<'_>) {
     if let Some(probe) = wire::Probe::parse(p.payload) {
         if probe.sender != me {
             m.reached(probe.sender, p.source.ip(), me, probe.seq);
+        }
+    } else if let Some(r) = report::Report::parse(p.payload) {
+        if r.reporter != me {
+            m.report(&r, p.source.ip(), p.payload);
         }
     } else if let Some(r) = wire::Reply::parse(p.payload) {
         m.host(r.responder, p.source.ip(), Some(r.name(p.payload)));

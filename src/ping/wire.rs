@@ -1,4 +1,5 @@
-//! mcast's ping probe and pong reply (version 1). All integers are
+//! mcast's ping probe and pong reply (version 1); the mesh report, kind 3
+//! of the same format, is in [`super::report`]. All integers are
 //! big-endian. A reply is never longer than the probe it answers: a
 //! responder cannot be used to amplify traffic.
 //!
@@ -45,6 +46,8 @@ pub const MAGIC: [u8; 4] = *b"MCPG";
 pub const VERSION: u8 = 1;
 pub const KIND_PROBE: u8 = 1;
 pub const KIND_REPLY: u8 = 2;
+/// A mesh host's own row, multicast to the others: see [`super::report`].
+pub const KIND_REPORT: u8 = 3;
 /// Fixed part of a probe.
 pub const PROBE_HEADER: usize = 36;
 /// Fixed part of a reply (before the name).
