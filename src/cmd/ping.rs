@@ -119,9 +119,12 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
             .map_or_else(String::new, |i| format!(" via {i}"));
         let what = match probing {
             Probing::Native { .. } => format!(
-                "{} probes of {} B to {target}{via}, TTL {}, every {}",
+                "{} probes of {} B to {target}{}{via}, TTL {}, every {}",
                 cfg.count,
                 cfg.size,
+                group
+                    .source
+                    .map_or_else(String::new, |s| format!(" for ({s}, {})", group.addr)),
                 cfg.ttl,
                 humantime::format_duration(cfg.interval)
             ),
