@@ -21,7 +21,8 @@
 //!    8  4   multicast replies received from it
 //!   12  4   unicast replies received from it
 //!   16  24  multicast RTT min, avg, p50, p99, max, stddev: 6 x u32 in
-//!           units of 100 ns (0xffffffff: no round trip measured)
+//!           units of 100 ns (all six 0xffffffff: no round trip
+//!           measured; some but not all is not a report)
 //!   40  24  unicast RTT, the same
 //! ```
 //!
@@ -173,6 +174,19 @@ impl Report {
         {
             return None;
         }
+        // A path has all six RTT figures or none: one reading only.
+        let first = HEADER + usize::from(name_len);
+        for k in 0..usize::from(entries) {
+            for block in [16, 40] {
+                let at = first + k * ENTRY + block;
+                let none = (0..6)
+                    .filter(|i| u32_at(b, at + i * 4) == Some(NONE))
+                    .count();
+                if none != 0 && none != 6 {
+                    return None;
+                }
+            }
+        }
         Some(Self {
             reporter: u64_at(b, 8)?,
             number: u64_at(b, 16)?,
@@ -306,6 +320,16 @@ mod tests {
             b[at] = value;
             assert_eq!(Report::parse(&b), None, "{why}");
         }
+        let mut half = good.clone();
+        half[HEADER + 2 + 20..HEADER + 2 + 24].fill(0xff);
+        assert_eq!(
+            Report::parse(&half),
+            None,
+            "one multicast RTT figure missing"
+        );
+        let mut half = good.clone();
+        half[HEADER + 2 + 40..HEADER + 2 + 44].fill(0);
+        assert_eq!(Report::parse(&half), None, "one unicast RTT figure given");
         let mut long = good.clone();
         long.extend_from_slice(&[0; ENTRY]);
         assert_eq!(Report::parse(&long), None, "one entry more than counted");
