@@ -143,6 +143,19 @@ if __name__ == "__main__":
         return head + b"\0" * (length - len(head))
     for n, length in enumerate([64, 128, 1024]):
         open(os.path.join(ROOT, "corpus", "ping", f"probe-{length}"), "wb").write(probe(n, length))
+    # SSM probes (flag bit 1, the group as 16 bytes) and a mesh report
+    # (kind 3) with two peers, one without round trips.
+    def ssm_probe(group):
+        head = b"MCPG" + struct.pack(">BBHBBHQQQ", 1, 1, 64, 64, 3, 0, 0x1234, 0, 1_800_000_000_000_000_000)
+        return head + group + b"\0" * (64 - len(head) - 16)
+    v4 = b"\0" * 10 + b"\xff\xff" + socket.inet_aton("232.1.1.1")
+    open(os.path.join(ROOT, "corpus", "ping", "probe-ssm-v4"), "wb").write(ssm_probe(v4))
+    v6 = socket.inet_pton(socket.AF_INET6, "ff35::8")
+    open(os.path.join(ROOT, "corpus", "ping", "probe-ssm-v6"), "wb").write(ssm_probe(v6))
+    rtt = struct.pack(">6I", 1000, 1250, 1200, 2000, 2000, 100)
+    entries = struct.pack(">QII", 5, 19, 20) + rtt + rtt + struct.pack(">QII", 6, 0, 0) + b"\xff" * 48
+    report = b"MCPG" + struct.pack(">BBHQQQBBH", 1, 3, 36 + 2 + len(entries), 0xa1, 7, 20, 2, 2, 0) + b"h0" + entries
+    open(os.path.join(ROOT, "corpus", "ping", "mesh-report"), "wb").write(report)
     open(os.path.join(ROOT, "corpus", "ping", "ssmping-v4"), "wb").write(bytes.fromhex(
         "510001000400001a6d0002000400000001000300086b0c8dd6000529f00004000501e82bd3ea"))
     open(os.path.join(ROOT, "corpus", "ping", "ssmping-v6"), "wb").write(bytes.fromhex(

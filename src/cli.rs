@@ -433,7 +433,7 @@ pub enum ReplyPath {
 
 #[derive(Debug, Args)]
 pub struct PingArgs {
-    /// GROUP to probe ([V6ADDR]:PORT or ADDR[:PORT]); with --ssmping, the SERVER's address
+    /// GROUP to probe ([V6ADDR]:PORT or ADDR[:PORT]; RESPONDER,GROUP for SSM, probed by unicast); with --ssmping, the SERVER's address
     #[arg(value_name = "GROUP|SERVER")]
     pub target: String,
 
@@ -500,7 +500,7 @@ pub struct PingArgs {
 
 #[derive(Debug, Args)]
 pub struct PongArgs {
-    /// Groups to answer probes on (any-source)
+    /// Groups to answer probes on (SSM: [SOURCE,]GROUP, this host the source)
     #[arg(value_name = "GROUP")]
     pub groups: Vec<String>,
 

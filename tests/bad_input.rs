@@ -322,8 +322,26 @@ fn ping_and_pong_arguments() {
         &["names 2 groups; mcast ping probes one"],
     );
     rejects(
-        &["ping", "192.0.2.1,232.1.1.1"],
-        &["is source-specific", "use --ssmping"],
+        &["ping", "232.1.1.1"],
+        &["232.1.1.1:5000 is in the source-specific range; write RESPONDER,GROUP"],
+    );
+    rejects(
+        &["ping", "--mesh", "192.0.2.1,232.1.1.1"],
+        &["is source-specific; --mesh needs an any-source group"],
+    );
+    rejects(
+        &["pong", "192.0.2.1,232.1.1.1", "192.0.2.2,232.1.1.2"],
+        &["sources 192.0.2.1 and 192.0.2.2 are both given"],
+    );
+    rejects(
+        &[
+            "ping",
+            "--ssmping",
+            "192.0.2.1",
+            "--asm",
+            "192.0.2.9,239.1.1.1",
+        ],
+        &["--asm 192.0.2.9,239.1.1.1:5000 is source-specific; give an any-source group"],
     );
     rejects(
         &["ping", "10.0.0.1"],

@@ -130,6 +130,62 @@ fn root_ping_same_link_hop_distance_0_both_paths() {
     }
 }
 
+/// SSM: the prober joins (responder, G) and probes the responder by
+/// unicast; the responder answers by unicast and from its own address to
+/// G, whether it was given its source or only the group; never to an SSM
+/// group it does not serve.
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_ping_ssm_group_both_paths_from_the_responder() {
+    require_root!();
+    let lab = TwoHosts::new().unwrap();
+    for (served, probed, multicast) in [
+        ("192.0.2.2,232.1.1.1:5000", "192.0.2.2,232.1.1.1:5000", 4),
+        ("232.1.1.1:5000", "192.0.2.2,232.1.1.1:5000", 4),
+        (
+            "2001:db8::2,[ff35::8]:5000",
+            "2001:db8::2,[ff35::8]:5000",
+            4,
+        ),
+        ("[ff35::8]:5000", "2001:db8::2,[ff35::8]:5000", 4),
+        ("192.0.2.2,232.1.1.2:5000", "192.0.2.2,232.1.1.1:5000", 0),
+    ] {
+        let b = pong(&lab.b, &[served, "-i", "b0", "--name", "hostb"]);
+        let (done, records) = ping(
+            &lab.a,
+            &[
+                probed,
+                "-i",
+                "a0",
+                "-c",
+                "4",
+                "--interval",
+                "50ms",
+                "-W",
+                "1s",
+            ],
+        );
+        let what = format!("{served} / {probed}: {}\n{}", done.stdout, done.stderr);
+        assert_eq!(done.code(), Some(0), "{what}");
+        let r = responder(&records, "hostb");
+        assert_eq!(r["unicast"]["received"], 4, "{what}");
+        assert_eq!(r["multicast"]["received"], multicast, "{what}");
+        if multicast > 0 {
+            assert_eq!(r["multicast"]["hops_back"], 0, "{what}");
+            let replies = records_of(&records, "reply");
+            let to_group = replies.iter().filter(|x| x["path"] == "multicast");
+            for x in to_group {
+                let from = x["from"].as_str().unwrap();
+                assert!(
+                    from.starts_with("192.0.2.2:") || from.starts_with("[2001:db8::2]:"),
+                    "{x}"
+                );
+            }
+        }
+        stop(b);
+    }
+}
+
 #[test]
 #[ignore = "needs root: creates network namespaces"]
 fn root_ping_through_the_router_one_hop_each_way_and_ttl_1_stays_home() {
@@ -420,8 +476,10 @@ fn mesh_run(lan: &Lan, group: &str) -> Vec<Finished> {
                 "20",
                 "--interval",
                 "50ms",
+                // Long enough for every host's last report to reach the
+                // others while they still listen.
                 "-W",
-                "1s",
+                "2s",
                 "--expect",
                 "3",
             ]);
@@ -471,15 +529,38 @@ fn root_ping_mesh_of_three_prints_the_full_matrix() {
             assert_eq!(pairs.len(), 6, "{group} h{k}: {}", d.stdout);
             for from in ["h0", "h1", "h2"] {
                 for to in ["h0", "h1", "h2"].into_iter().filter(|t| *t != from) {
+                    // Every cell has the prober's own figures: this
+                    // host's probes, or the other host's reports.
                     let p = pair(&records, from, to);
                     assert_eq!(p["reached"], true, "{group} h{k}: {p}");
                     let own = from == format!("h{k}");
-                    assert_eq!(p["unicast"].is_object(), own, "{group} h{k}: {p}");
+                    let seen = if own { "own probes" } else { "reported" };
+                    assert_eq!(p["seen"], seen, "{group} h{k}: {p}");
+                    assert_eq!(p["probes"], 20, "{group} h{k}: {p}");
+                    for path in ["multicast", "unicast"] {
+                        let rtt = &p[path]["rtt_ms"];
+                        assert!(rtt["avg"].as_f64().unwrap() > 0.0, "{group} h{k}: {p}");
+                        assert!(rtt["min"].as_f64() <= rtt["max"].as_f64(), "{p}");
+                        // The first probes may go before the last host is up.
+                        let got = p[path]["received"].as_u64().unwrap();
+                        assert!((15..=20).contains(&got), "{group} h{k}: {p}");
+                    }
+                }
+            }
+        }
+        // What h0 shows of h1's row is what h1 measured, and the reverse.
+        let views = [json_lines(&done[0].stdout), json_lines(&done[1].stdout)];
+        for (k, j) in [(0, 1), (1, 0)] {
+            let from = format!("h{j}");
+            for to in ["h0", "h1", "h2"].into_iter().filter(|t| *t != from) {
+                let (seen, own) = (pair(&views[k], &from, to), pair(&views[j], &from, to));
+                for path in ["multicast", "unicast"] {
                     assert_eq!(
-                        p["multicast"]["rtt_ms"].is_object(),
-                        own,
-                        "{group} h{k}: {p}"
+                        seen[path]["received"], own[path]["received"],
+                        "{seen}\n{own}"
                     );
+                    let avg = |p: &Value| p[path]["rtt_ms"]["avg"].as_f64().unwrap();
+                    assert!((avg(seen) - avg(own)).abs() < 0.001, "{seen}\n{own}");
                 }
             }
         }
@@ -492,6 +573,15 @@ fn root_ping_mesh_of_three_prints_the_full_matrix() {
         assert_eq!(rows.len(), 3, "{group}: {text}");
         let first = rows[0].split_whitespace().next();
         assert_eq!(first, Some("h2"), "{group}: own row first: {text}");
+        assert!(!rows[0].contains("[r]"), "{group}: {text}");
+        for row in &rows[1..] {
+            assert_eq!(row.matches("[r]").count(), 2, "{group}: {text}");
+            assert_eq!(row.matches(" U ").count(), 2, "{group}: {text}");
+        }
+        assert!(
+            !text.contains("0 heard"),
+            "{group}: reports counted: {text}"
+        );
     }
 }
 
@@ -512,29 +602,27 @@ fn root_ping_mesh_shows_a_host_whose_multicast_is_blocked() {
             d.stderr
         );
     }
-    // Seen from h0: h1's column is empty, its row is not (its probes go
-    // out). h1 never answered, so it is known by its probes' address.
-    let h1_addr = Lan::v4(1).to_string();
+    // Seen from h0: h1's column is empty; its row, from h1's own reports
+    // (it sends multicast, only receives none), shows its probes got out
+    // (unicast replies) while no multicast reply came back.
     let h0 = json_lines(&done[0].stdout);
     for from in ["h0", "h2"] {
-        assert_eq!(
-            pair(&h0, from, &h1_addr)["reached"],
-            false,
-            "{}",
-            done[0].stdout
-        );
+        let p = pair(&h0, from, "h1");
+        assert_eq!(p["reached"], false, "{}", done[0].stdout);
+        assert_eq!(p["unicast"]["received"], 0, "{p}");
     }
+    assert_eq!(pair(&h0, "h2", "h1")["seen"], "reported");
     for to in ["h0", "h2"] {
-        assert_eq!(
-            pair(&h0, &h1_addr, to)["reached"],
-            true,
-            "{}",
-            done[0].stdout
-        );
+        let p = pair(&h0, "h1", to);
+        assert_eq!(p["reached"], true, "{}", done[0].stdout);
+        assert_eq!(p["seen"], "reported", "{p}");
+        assert_eq!(p["multicast"]["received"], 0, "{p}");
+        assert!(p["unicast"]["received"].as_u64().unwrap() > 0, "{p}");
+        assert!(p["unicast"]["rtt_ms"]["avg"].as_f64().unwrap() > 0.0, "{p}");
     }
     assert_eq!(pair(&h0, "h0", "h2")["reached"], true);
     assert!(
-        done[0].stderr.contains(&format!("h0 -> {h1_addr}")),
+        done[0].stderr.contains("h0 -> h1, h2 -> h1"),
         "{}",
         done[0].stderr
     );

@@ -1,11 +1,12 @@
-//! Ping probes, replies and ssmping messages: any datagram parses without
-//! panicking; a valid probe's reply parses back, echoes the probe and is
-//! never longer than it (no amplification); a valid ssmping query's
-//! answer has its length.
+//! Ping probes, replies, mesh reports and ssmping messages: any datagram
+//! parses without panicking; a valid probe (SSM group or not) and a valid
+//! mesh report write back to the same bytes; a valid probe's reply parses
+//! back, echoes the probe and is never longer than it (no amplification);
+//! a valid ssmping query's answer has its length.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mcast::ping::{ssmping, wire};
+use mcast::ping::{report, ssmping, wire};
 
 fuzz_target!(|data: &[u8]| {
     let _ = wire::Reply::parse(data);
@@ -18,9 +19,21 @@ fuzz_target!(|data: &[u8]| {
             assert!(g.is_multicast());
         }
     }
+    if let Some(r) = report::Report::parse(data) {
+        assert!(data.len() <= report::MAX_REPORT);
+        let entries: Vec<report::Entry> = r.entries(data).collect();
+        if let Ok(name) = std::str::from_utf8(r.name(data)) {
+            let mut out = [0u8; report::MAX_REPORT];
+            let n = report::write(&mut out, r.reporter, r.number, r.probes, name, &entries);
+            assert_eq!(&out[..n], data, "a report writes back as it was read");
+        }
+    }
     let Some(probe) = wire::Probe::parse(data) else {
         return;
     };
+    let mut again = vec![0xee; data.len()];
+    probe.write(&mut again, true);
+    assert_eq!(again, data, "a probe writes back as it was read");
     // The name: whatever UTF-8 the tail of the input makes.
     let name = String::from_utf8_lossy(data.get(wire::PROBE_HEADER..).unwrap_or_default());
     let me = wire::Responder {

@@ -11,8 +11,8 @@ use anyhow::Result;
 use crate::config::{Group, Pace, PingConfig, PingTarget, StopRule, Ui};
 use crate::exit::Exit;
 use crate::output::ping::{mesh_matrix, responders, Replies};
-use crate::ping::mesh::Mesh;
-use crate::ping::tally::{PathTally, ResponderTally, Tally};
+use crate::ping::mesh::{Mesh, Reporter, REPORT_EVERY};
+use crate::ping::tally::{ResponderTally, Tally};
 use crate::ping::{family_index, ssmping, Answerer, Pinger, Probing, UNICAST_TTL};
 use crate::platform::{self, Family};
 use crate::record::ping::{MeshPair, MeshPath, PingStart, PingSummary, Rtt};
@@ -43,15 +43,21 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
                 port: if mesh { group.port } else { 0 },
                 ..group
             };
+            // SSM: the responder is the channel's source; probes go to it
+            // by unicast, naming the group (see `ping::wire`).
+            let target = group
+                .source
+                .map_or_else(|| group.socket_addr(), |s| SocketAddr::new(s, group.port));
             let content = Content::Probe {
                 size: cfg.size,
                 sender: me,
                 initial_ttl: cfg.ttl,
                 multicast_reply: cfg.multicast_reply,
+                ssm_group: group.source.map(|_| group.addr),
             };
             (
                 listen,
-                group.socket_addr(),
+                target,
                 content,
                 Probing::Native { sender: me },
                 mesh,
@@ -113,9 +119,12 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
             .map_or_else(String::new, |i| format!(" via {i}"));
         let what = match probing {
             Probing::Native { .. } => format!(
-                "{} probes of {} B to {target}{via}, TTL {}, every {}",
+                "{} probes of {} B to {target}{}{via}, TTL {}, every {}",
                 cfg.count,
                 cfg.size,
+                group
+                    .source
+                    .map_or_else(String::new, |s| format!(" for ({s}, {})", group.addr)),
                 cfg.ttl,
                 humantime::format_duration(cfg.interval)
             ),
@@ -155,6 +164,16 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
     let mut pinger = Pinger::new(answerer, Some(probing), Some(&mut replies));
     if mesh {
         pinger.mesh = Some(Mesh::default());
+        pinger.reporter = mesh_reply_sender(&rx, family, port, &setup).map(|tx| {
+            Reporter::new(
+                tx,
+                group.socket_addr(),
+                me,
+                cfg.name.clone(),
+                cfg.interval,
+                cfg.count,
+            )
+        });
     }
     let limit = Limit {
         count: Some(cfg.count),
@@ -172,7 +191,8 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
     };
     let (sent, outcome) = std::thread::scope(|s| {
         let sender = s.spawn(|| tx.run(&content, Schedule::new(Pace::Rate(rate)), &limit));
-        let outcome = recv::run(&mut rx, &rule, None, &mut pinger);
+        let tick = mesh.then_some(REPORT_EVERY);
+        let outcome = recv::run(&mut rx, &rule, tick, &mut pinger);
         (sender.join(), outcome)
     });
     let stats = sent
@@ -183,10 +203,16 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
     let probes = stats.packets;
     let tally = std::mem::take(&mut pinger.tally);
     let mesh_seen = pinger.mesh.take();
+    let reports_sent = pinger.reporter.as_ref().map_or(0, |r| r.sent);
     drop(pinger);
     let mut out = replies.out;
     if let Some(m) = mesh_seen {
-        return mesh_end(&mut out, &cfg, ui, me, probes, &tally, &m);
+        let run = MeshRun {
+            me,
+            probes,
+            reports_sent,
+        };
+        return mesh_end(&mut out, &cfg, ui, &run, &tally, &m);
     }
     let answered: Vec<&ResponderTally> = tally
         .responders
@@ -246,18 +272,40 @@ pub fn run(cfg: PingConfig, ui: Ui) -> Result<Exit> {
     })
 }
 
+/// This host's side of a mesh run.
+struct MeshRun {
+    me: u64,
+    probes: u64,
+    reports_sent: u64,
+}
+
+/// A row's cell from the prober's own figures: this host's tally, or
+/// what another host reported of its probes (`None`: no entry for `to`).
+fn measured(
+    received: (u64, u64),
+    rtt: (Option<Rtt>, Option<Rtt>),
+    probes: u64,
+) -> (MeshPath, Option<MeshPath>) {
+    (
+        MeshPath::new(received.0, probes, rtt.0),
+        Some(MeshPath::new(received.1, probes, rtt.1)),
+    )
+}
+
 /// The mesh's pairs, matrix and verdict: every ordered pair of the hosts
 /// heard must have been reached by multicast, and there must be at least
-/// `--expect` hosts (this one included).
+/// `--expect` hosts (this one included). This host's row comes from its
+/// own probes; another host's row from that host's reports when heard,
+/// else from the replies and probes overheard (counts only).
 fn mesh_end(
     out: &mut impl Write,
     cfg: &PingConfig,
     ui: Ui,
-    me: u64,
-    probes: u64,
+    run: &MeshRun,
     tally: &Tally,
     mesh: &Mesh,
 ) -> Result<Exit> {
+    let me = run.me;
     let mut hosts: Vec<(u64, String)> = vec![(me, cfg.name.clone())];
     for h in mesh.hosts.iter().filter(|h| h.id != me) {
         let label = if h.name.is_empty() {
@@ -273,30 +321,35 @@ fn mesh_end(
             if x == y {
                 continue;
             }
-            let (multicast, unicast, sent, seen) = if *x == me {
+            let ((multicast, unicast), sent, seen) = if *x == me {
                 let r = tally.responders.iter().find(|r| r.id == *y);
-                let path = |p: Option<&PathTally>| {
-                    MeshPath::new(p.map_or(0, |p| p.received), probes, p.and_then(Rtt::of))
-                };
-                (
-                    path(r.map(|r| &r.multicast)),
-                    Some(path(r.map(|r| &r.unicast))),
-                    probes,
-                    "own probes",
-                )
+                let got = r.map_or((0, 0), |r| (r.multicast.received, r.unicast.received));
+                let rtt = r.map_or((None, None), |r| {
+                    (Rtt::of(&r.multicast), Rtt::of(&r.unicast))
+                });
+                (measured(got, rtt, run.probes), run.probes, "own probes")
+            } else if let Some(sent) = mesh.reported_probes(*x) {
+                let e = mesh.reported_cell(*x, *y).map(|c| c.entry);
+                let got = e.map_or((0, 0), |e| (e.multicast.into(), e.unicast.into()));
+                let rtt = e.map_or((None, None), |e| (e.multicast_rtt, e.unicast_rtt));
+                (measured(got, rtt, sent), sent, "reported")
             } else {
                 let sent = mesh.probes_of(*x);
                 let got = mesh.cell(*x, *y).map_or(0, |c| c.received);
                 let seen = if *y == me { "own answers" } else { "overheard" };
-                (MeshPath::new(got, sent, None), None, sent, seen)
+                ((MeshPath::new(got, sent, None), None), sent, seen)
             };
+            // Any reply proves the probe got there by multicast; the
+            // multicast path alone also needs the way back.
+            let reached =
+                multicast.received > 0 || unicast.as_ref().is_some_and(|u| u.received > 0);
             pairs.push(MeshPair {
                 from: from.clone(),
                 from_id: SenderId(*x),
                 to: to.clone(),
                 to_id: SenderId(*y),
                 probes: sent,
-                reached: multicast.received > 0,
+                reached,
                 multicast,
                 unicast,
                 seen,
@@ -313,11 +366,14 @@ fn mesh_end(
     } else {
         writeln!(
             out,
-            "--- mesh seen from {}: {} hosts, {} of {} pairs reached by multicast ---",
+            "--- mesh seen from {}: {} hosts, {} of {} pairs reached by multicast; \
+             {} reports sent, {} heard ---",
             crate::escape::controls(&cfg.name),
             hosts.len(),
             pairs.len() - missing,
-            pairs.len()
+            pairs.len(),
+            run.reports_sent,
+            mesh.reports_heard
         )?;
         let labels: Vec<String> = hosts.iter().map(|(_, l)| l.clone()).collect();
         mesh_matrix(out, &labels, &pairs)?;

@@ -2,12 +2,13 @@
 //! 4321 with `--ssmping`) until stopped, with a live count of probers.
 
 use std::io;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 use crate::clock;
-use crate::config::{PongConfig, StopRule, Ui};
+use crate::config::{Group, PongConfig, StopRule, Ui};
 use crate::exit::Exit;
 use crate::output::phrases;
 use crate::ping::{family_index, ssmping, Answerer, Pinger, UNICAST_TTL};
@@ -62,7 +63,8 @@ fn reply_sender(cfg: &PongConfig, family: Family, ttl: u8) -> Result<Sender> {
     let tx = Sender::open(&SenderSetup {
         family,
         iface: cfg.iface.as_ref(),
-        bind: None,
+        // SSM replies must come from the source the probers joined.
+        bind: cfg.sources[family_index(family)].map(|s| SocketAddr::new(s, 0)),
         ttl: Some(ttl),
         loopback: None,
     })?;
@@ -71,7 +73,19 @@ fn reply_sender(cfg: &PongConfig, family: Family, ttl: u8) -> Result<Sender> {
 }
 
 pub fn run(cfg: PongConfig, ui: Ui) -> Result<Exit> {
-    let mut rx = Receiver::open(&cfg.groups, cfg.iface.as_ref(), RCVBUF, false)?;
+    // This host is the source of its SSM groups: nothing to join there,
+    // their probes come by unicast to the group's port.
+    let (ssm, asm): (Vec<Group>, Vec<Group>) = cfg.groups.iter().partition(|g| g.is_ssm());
+    let mut rx = Receiver::open(&asm, cfg.iface.as_ref(), RCVBUF, false)?;
+    let mut ssm_ports: Vec<(Family, u16)> = Vec::new();
+    for g in &ssm {
+        let at = (Family::of(g.addr), g.port);
+        if !ssm_ports.contains(&at) {
+            rx.add_unicast(at.0, at.1)
+                .with_context(|| format!("answering probes for {g}"))?;
+            ssm_ports.push(at);
+        }
+    }
     let mut answerer = Answerer::new(
         sender_id(),
         cfg.name.clone(),
@@ -79,6 +93,7 @@ pub fn run(cfg: PongConfig, ui: Ui) -> Result<Exit> {
         cfg.multicast_reply,
         cfg.rate,
     );
+    answerer.ssm_groups = ssm.iter().map(|g| (g.addr, g.port)).collect();
     for family in [Family::V4, Family::V6] {
         if cfg.groups.iter().any(|g| Family::of(g.addr) == family) {
             answerer.tx[family_index(family)] = Some(reply_sender(&cfg, family, cfg.ttl)?);

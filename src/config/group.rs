@@ -29,6 +29,12 @@ impl Group {
         SocketAddr::new(self.addr, self.port)
     }
 
+    /// Source-specific: a source given, or an address in the SSM range
+    /// (232.0.0.0/8, ff3x::/32), where only (S,G) joins are forwarded.
+    pub fn is_ssm(&self) -> bool {
+        self.source.is_some() || in_ssm_range(self.addr)
+    }
+
     /// Whether routers would forward it at all: link-local scopes never
     /// leave the link, whatever the TTL.
     pub fn is_link_local_scope(&self) -> bool {
@@ -36,6 +42,14 @@ impl Group {
             IpAddr::V4(a) => a.octets()[..3] == [224, 0, 0],
             IpAddr::V6(a) => matches!(a.segments()[0] & 0x000f, 0x1 | 0x2),
         }
+    }
+}
+
+/// 232.0.0.0/8 or ff3x::/32 (RFC 4607).
+pub fn in_ssm_range(addr: IpAddr) -> bool {
+    match addr {
+        IpAddr::V4(a) => a.octets()[0] == 232,
+        IpAddr::V6(a) => a.segments()[0] & 0xfff0 == 0xff30 && a.segments()[1] == 0,
     }
 }
 

@@ -46,7 +46,12 @@ pub struct PingConfig {
 
 #[derive(Debug, Clone)]
 pub struct PongConfig {
+    /// ASM groups are joined; SSM groups (a source or the SSM range) are
+    /// answered on unicast, this host being their source.
     pub groups: Vec<Group>,
+    /// The address SSM replies leave from, per family (IPv4, IPv6): the
+    /// source the SSM groups name, or the kernel's choice.
+    pub sources: [Option<IpAddr>; 2],
     pub iface: Option<Iface>,
     pub ttl: u8,
     pub multicast_reply: bool,
@@ -64,17 +69,53 @@ fn ttl(n: u32) -> Result<u8> {
     }
 }
 
-/// One any-source group, the only kind mcast's probes use: an SSM
-/// responder could not be heard by a prober that does not know it.
+/// Any-source groups, as `--asm` needs.
 fn asm_group(text: &str, port: u16, what: &str) -> Result<Vec<Group>> {
     let groups = parse_groups(text, port)?;
     if let Some(g) = groups.iter().find(|g| g.source.is_some()) {
         return Err(usage!(
-            "{what} {g} is source-specific; mcast ping and pong use any-source groups \
-             (for SSM, use --ssmping)"
+            "{what} {g} is source-specific; give an any-source group"
         ));
     }
     Ok(groups)
+}
+
+/// An SSM group is probed through its one source, the responder: it must
+/// be named, and a mesh (every host a source) cannot use one.
+fn ssm_probe_target(g: &Group, mesh: bool) -> Result<()> {
+    if !g.is_ssm() {
+        return Ok(());
+    }
+    if mesh {
+        return Err(usage!(
+            "GROUP {g} is source-specific; --mesh needs an any-source group, \
+             since every host of a mesh sends to it"
+        ));
+    }
+    if g.source.is_none() {
+        return Err(usage!(
+            "GROUP {g} is in the source-specific range; write RESPONDER,GROUP \
+             (like 192.0.2.2,{g}) with the responder's address as the source"
+        ));
+    }
+    Ok(())
+}
+
+/// The address a responder answers SSM groups from, per family: the one
+/// source its SSM groups name, if any.
+fn ssm_source(groups: &[Group], v6: bool) -> Result<Option<IpAddr>> {
+    let mut sources = groups
+        .iter()
+        .filter(|g| g.is_ipv6() == v6)
+        .filter_map(|g| g.source);
+    let first = sources.next();
+    if let (Some(a), Some(b)) = (first, sources.find(|s| Some(*s) != first)) {
+        return Err(usage!(
+            "sources {a} and {b} are both given; mcast pong answers SSM groups \
+             from one address of its own per IP version"
+        ));
+    }
+    Ok(first)
 }
 
 fn host_name(given: Option<&str>) -> Result<String> {
@@ -122,7 +163,7 @@ pub fn ping(args: &cli::PingArgs) -> Result<PingConfig> {
         };
         PingTarget::Ssmping { server, group, asm }
     } else {
-        let groups = asm_group(&args.target, port, "GROUP")?;
+        let groups = parse_groups(&args.target, port)?;
         let [group] = groups.as_slice() else {
             return Err(usage!(
                 "GROUP {} names {} groups; mcast ping probes one",
@@ -130,6 +171,7 @@ pub fn ping(args: &cli::PingArgs) -> Result<PingConfig> {
                 groups.len()
             ));
         };
+        ssm_probe_target(group, args.mesh)?;
         PingTarget::Group {
             group: *group,
             mesh: args.mesh,
@@ -188,7 +230,7 @@ pub fn pong(args: &cli::PongArgs) -> Result<PongConfig> {
     let port = parse_port(&args.port.to_string())?;
     let mut groups = Vec::new();
     for text in &args.groups {
-        for g in asm_group(text, port, "GROUP")? {
+        for g in parse_groups(text, port)? {
             if groups.contains(&g) {
                 return Err(usage!("group {g} is given twice; name each group once"));
             }
@@ -206,8 +248,10 @@ pub fn pong(args: &cli::PongArgs) -> Result<PongConfig> {
             args.rate
         ));
     }
+    let sources = [ssm_source(&groups, false)?, ssm_source(&groups, true)?];
     let ifaces = IfaceTable::load()?;
     Ok(PongConfig {
+        sources,
         groups,
         iface: super::iface(args.iface.as_deref(), &ifaces)?,
         ttl: ttl(args.ttl)?,

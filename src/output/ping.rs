@@ -126,8 +126,10 @@ pub fn responders(
 }
 
 /// A mesh cell as text: `M 0% 0.120` (multicast loss and mean RTT in ms)
-/// and, for this host's own row, `U 0% 0.100` (unicast); `none` when no
-/// probe got through.
+/// and `U 0% 0.100` (unicast) where the prober's own figures are known;
+/// `none` when no probe got through. Marked by origin: nothing for this
+/// host's own probes, `[r]` reported by the prober, `[h]` heard here
+/// (counts only).
 pub fn mesh_cell(pair: &MeshPair) -> String {
     fn path(tag: &str, p: &MeshPath) -> String {
         if p.received == 0 {
@@ -142,6 +144,11 @@ pub fn mesh_cell(pair: &MeshPair) -> String {
     if let Some(u) = &pair.unicast {
         text.push_str("  ");
         text.push_str(&path("U", u));
+    }
+    match pair.seen {
+        "own probes" => {}
+        "reported" => text.push_str(" [r]"),
+        _ => text.push_str(" [h]"),
     }
     text
 }
@@ -183,7 +190,7 @@ pub fn mesh_matrix(out: &mut impl Write, labels: &[String], pairs: &[MeshPair]) 
     }
     writeln!(
         out,
-        "M: multicast, U: unicast (this host's own row only): loss and mean RTT in ms \
-         (RTT only where this host probed)"
+        "M: multicast, U: unicast: loss and mean RTT in ms; rows probe, columns answer; \
+         [r] reported by the row's host, [h] heard here (counts only), unmarked: this host's probes"
     )
 }

@@ -8,6 +8,7 @@
 
 pub mod limit;
 pub mod mesh;
+pub mod report;
 pub mod ssmping;
 pub mod tally;
 pub mod wire;
@@ -41,6 +42,9 @@ pub struct Answerer {
     pub initial_ttl: u8,
     /// Answer by multicast too (when the probe asks).
     pub reply_multicast: bool,
+    /// SSM groups (and ports) this host is the source of: probes arriving
+    /// by unicast that name one are answered to it too.
+    pub ssm_groups: Vec<(IpAddr, u16)>,
     pub limiter: Limiter,
     buf: Box<[u8; wire::MAX_PROBE]>,
     pub answered: u64,
@@ -58,6 +62,7 @@ impl Answerer {
             name,
             initial_ttl,
             reply_multicast,
+            ssm_groups: Vec::new(),
             limiter: Limiter::new(rate, rate.max(5.0)),
             buf: Box::new([0; wire::MAX_PROBE]),
             answered: 0,
@@ -84,7 +89,8 @@ impl Answerer {
             return self.answer_ssmping(p, fam);
         }
         let Some(probe) = wire::Probe::parse(p.payload).filter(|_| !p.truncated) else {
-            if wire::Reply::parse(p.payload).is_none() {
+            if wire::Reply::parse(p.payload).is_none() && report::Report::parse(p.payload).is_none()
+            {
                 self.ignored += 1;
             }
             return false;
@@ -111,7 +117,13 @@ impl Answerer {
             clock::now_ns(),
         );
         let unicast = tx.send_to(&self.buf[..n], p.source);
-        let group = p.dest.filter(IpAddr::is_multicast);
+        let group = p.dest.filter(IpAddr::is_multicast).or_else(|| {
+            // By unicast: an SSM probe names its group; only one this
+            // host serves is ever sent to.
+            probe
+                .ssm_group
+                .filter(|g| self.ssm_groups.contains(&(*g, p.port)))
+        });
         let mut multicast = None;
         if let (Some(g), true, true) = (group, probe.multicast_reply, self.reply_multicast) {
             me.initial_ttl = self.initial_ttl;
@@ -193,6 +205,8 @@ pub struct Pinger<'o> {
     pub out: Option<&'o mut dyn ReplyOut>,
     /// `--mesh`: who reached whom, from what this host hears.
     pub mesh: Option<mesh::Mesh>,
+    /// `--mesh`: sends this host's row to the others at every tick.
+    pub reporter: Option<mesh::Reporter>,
     pending: bool,
 }
 
@@ -208,6 +222,7 @@ impl<'o> Pinger<'o> {
             tally: Tally::default(),
             out,
             mesh: None,
+            reporter: None,
             pending: false,
         }
     }
@@ -299,11 +314,18 @@ impl Sink for Pinger<'_> {
     fn pending(&self) -> bool {
         self.pending
     }
+
+    fn tick(&mut self, now: std::time::Instant) -> io::Result<()> {
+        if let Some(r) = self.reporter.as_mut() {
+            r.send(&self.tally, now);
+        }
+        Ok(())
+    }
 }
 
 /// What a mesh host learns from a datagram besides its own replies:
-/// another host's probe reached it, or another host's reply to the group
-/// says whose probe reached whom.
+/// another host's probe reached it, another host's reply to the group
+/// says whose probe reached whom, or another host reports its own row.
 fn mesh_note(m: &mut mesh::Mesh, me: u64, p: &Packet<'_>) {
     if p.truncated {
         return;
@@ -311,6 +333,10 @@ fn mesh_note(m: &mut mesh::Mesh, me: u64, p: &Packet<'_>) {
     if let Some(probe) = wire::Probe::parse(p.payload) {
         if probe.sender != me {
             m.reached(probe.sender, p.source.ip(), me, probe.seq);
+        }
+    } else if let Some(r) = report::Report::parse(p.payload) {
+        if r.reporter != me {
+            m.report(&r, p.source.ip(), p.payload);
         }
     } else if let Some(r) = wire::Reply::parse(p.payload) {
         m.host(r.responder, p.source.ip(), Some(r.name(p.payload)));

@@ -1,4 +1,5 @@
-//! mcast's ping probe and pong reply (version 1). All integers are
+//! mcast's ping probe and pong reply (version 1); the mesh report, kind 3
+//! of the same format, is in [`super::report`]. All integers are
 //! big-endian. A reply is never longer than the probe it answers: a
 //! responder cannot be used to amplify traffic.
 //!
@@ -11,12 +12,15 @@
 //!  6  2   datagram length as sent         6  2   datagram length as sent
 //!  8  1   prober's initial TTL            8  1   responder's initial TTL
 //!  9  1   flags (bit 0: reply by          9  1   flags (bit 0: sent to the group;
-//!         multicast too)                         bit 1: arrival TTL known)
+//!         multicast too; bit 1: SSM              bit 1: arrival TTL known)
+//!         group follows)
 //! 10  2   reserved (0)                   10  1   TTL the probe arrived with
 //! 12  8   sender id (random per run)     11  1   probe's initial TTL (echoed)
 //! 20  8   sequence number                12  8   probe's sender id
 //! 28  8   send time, ns since the epoch  20  8   probe's sequence number
-//! 36  ... zero padding to the length     28  8   probe's send time (echoed)
+//! 36  16  with flag bit 1: the SSM group   28  8   probe's send time (echoed)
+//!         (IPv4 as ::ffff:a.b.c.d)
+//! 36/52 . zero padding to the length
 //!                                        36  8   responder id
 //!                                        44  8   responder's receive time (ns)
 //!                                        52  8   responder's send time (ns)
@@ -28,11 +32,22 @@
 //! Probes are 64 to 1,024 bytes; anything else, a wrong length field, a
 //! non-zero padding byte or reserved field is not a probe and gets no
 //! reply.
+//!
+//! SSM: a prober cannot reach a responder through an (S,G) channel it is
+//! not the source of, so probes for a source-specific group go by unicast
+//! to the responder (the source S) and name the group G (flag bit 1). The
+//! responder answers by unicast and, when G is one of the SSM groups it
+//! serves, from its own address to G, where the prober has joined (S,G).
+//! A responder never sends to a group it was not told to serve.
+
+use std::net::{IpAddr, Ipv6Addr};
 
 pub const MAGIC: [u8; 4] = *b"MCPG";
 pub const VERSION: u8 = 1;
 pub const KIND_PROBE: u8 = 1;
 pub const KIND_REPLY: u8 = 2;
+/// A mesh host's own row, multicast to the others: see [`super::report`].
+pub const KIND_REPORT: u8 = 3;
 /// Fixed part of a probe.
 pub const PROBE_HEADER: usize = 36;
 /// Fixed part of a reply (before the name).
@@ -45,6 +60,9 @@ pub const MAX_PROBE: usize = 1024;
 pub const MAX_NAME: usize = 64;
 
 const FLAG_ASK_MULTICAST: u8 = 1;
+const FLAG_SSM_GROUP: u8 = 2;
+/// Where a probe's SSM group ends (it starts at [`PROBE_HEADER`]).
+const SSM_GROUP_END: usize = PROBE_HEADER + 16;
 const FLAG_TO_GROUP: u8 = 1;
 const FLAG_TTL_KNOWN: u8 = 2;
 
@@ -55,6 +73,8 @@ pub struct Probe {
     pub initial_ttl: u8,
     /// The prober asks for a reply to the group as well as the unicast one.
     pub multicast_reply: bool,
+    /// The SSM group to answer on, for a probe sent by unicast.
+    pub ssm_group: Option<IpAddr>,
     pub sender: u64,
     pub seq: u64,
     pub sent_ns: u64,
@@ -101,16 +121,25 @@ impl Probe {
         }
         let len = common(b, KIND_PROBE)?;
         let flags = b[9];
-        if flags & !FLAG_ASK_MULTICAST != 0 || b[10..12] != [0, 0] {
+        if flags & !(FLAG_ASK_MULTICAST | FLAG_SSM_GROUP) != 0 || b[10..12] != [0, 0] {
             return None;
         }
-        if b[PROBE_HEADER..].iter().any(|&x| x != 0) {
+        let (ssm_group, padding) = if flags & FLAG_SSM_GROUP != 0 {
+            let raw: [u8; 16] = b[PROBE_HEADER..SSM_GROUP_END].try_into().ok()?;
+            let v6 = Ipv6Addr::from(raw);
+            let g = v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4);
+            (Some(Some(g).filter(IpAddr::is_multicast)?), SSM_GROUP_END)
+        } else {
+            (None, PROBE_HEADER)
+        };
+        if b[padding..].iter().any(|&x| x != 0) {
             return None;
         }
         Some(Self {
             len,
             initial_ttl: b[8],
             multicast_reply: flags & FLAG_ASK_MULTICAST != 0,
+            ssm_group,
             sender: u64_at(b, 12)?,
             seq: u64_at(b, 20)?,
             sent_ns: u64_at(b, 28)?,
@@ -133,13 +162,30 @@ impl Probe {
             FLAG_ASK_MULTICAST
         } else {
             0
+        } | if self.ssm_group.is_some() {
+            FLAG_SSM_GROUP
+        } else {
+            0
         };
         h[10..12].copy_from_slice(&[0, 0]);
         h[12..20].copy_from_slice(&self.sender.to_be_bytes());
         h[20..28].copy_from_slice(&self.seq.to_be_bytes());
         h[28..36].copy_from_slice(&self.sent_ns.to_be_bytes());
+        let mut padding = PROBE_HEADER;
+        if let Some(g) = self.ssm_group {
+            let v6 = match g {
+                IpAddr::V4(a) => a.to_ipv6_mapped(),
+                IpAddr::V6(a) => a,
+            };
+            if let Some(at) = buf.get_mut(PROBE_HEADER..SSM_GROUP_END) {
+                at.copy_from_slice(&v6.octets());
+                padding = SSM_GROUP_END;
+            }
+        }
         if zero_padding {
-            buf[PROBE_HEADER..].fill(0);
+            if let Some(rest) = buf.get_mut(padding..) {
+                rest.fill(0);
+            }
         }
     }
 }
@@ -258,6 +304,7 @@ mod tests {
             len,
             initial_ttl: 8,
             multicast_reply: true,
+            ssm_group: None,
             sender: 0x0102_0304_0506_0708,
             seq: 9,
             sent_ns: 1_800_000_000_000_000_000,
@@ -365,5 +412,29 @@ mod tests {
             "a probe is not a reply"
         );
         assert_eq!(Probe::parse(good), None, "a reply is not a probe");
+    }
+
+    #[test]
+    fn ssm_probes_name_their_group_and_refuse_a_unicast_one() {
+        for g in ["232.1.1.1", "ff35::8"] {
+            let g: IpAddr = g.parse().unwrap();
+            let p = Probe {
+                ssm_group: Some(g),
+                ..probe(64)
+            };
+            let mut b = vec![0xee; 64];
+            p.write(&mut b, true);
+            assert_eq!(b[9], 3, "{g}: both flags");
+            assert!(b[52..].iter().all(|&x| x == 0), "{g}");
+            assert_eq!(Probe::parse(&b), Some(p), "{g}");
+            let mut bad = b.clone();
+            bad[60] = 1;
+            assert_eq!(Probe::parse(&bad), None, "{g}: padding after the group");
+        }
+        let mut b = probe_bytes(64);
+        b[9] |= 2;
+        assert_eq!(Probe::parse(&b), None, "flag set, group all zeros");
+        b[36..52].copy_from_slice(&"::ffff:192.0.2.1".parse::<Ipv6Addr>().unwrap().octets());
+        assert_eq!(Probe::parse(&b), None, "a unicast address is no group");
     }
 }

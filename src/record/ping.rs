@@ -156,15 +156,19 @@ pub struct MeshPair {
     pub to_id: SenderId,
     /// Probes `from` sent, as far as this host knows.
     pub probes: u64,
-    /// `from`'s probes that reached `to` by multicast (with round trips
-    /// when `from` is this host).
+    /// Multicast replies from `to` to `from`'s probes, with round trips,
+    /// when `from` is this host or reported its row; else `from`'s probes
+    /// that `to` is known to have received (counts only).
     pub multicast: MeshPath,
-    /// Unicast replies from `to`: known only when `from` is this host.
+    /// Unicast replies from `to`: known when `from` is this host or
+    /// reported its row.
     pub unicast: Option<MeshPath>,
     /// Where the figures come from: `own probes` (this host's replies),
-    /// `own answers` (probes this host received), `overheard` (another
-    /// host's replies to the group).
+    /// `reported` (`from`'s own figures, from its mesh reports), `own
+    /// answers` (probes this host received), `overheard` (another host's
+    /// replies to the group).
     pub seen: &'static str,
+    /// `to` received `from`'s probes by multicast: any reply, or seen.
     pub reached: bool,
 }
 

@@ -22,6 +22,8 @@ pub enum Content<'a> {
         sender: u64,
         initial_ttl: u8,
         multicast_reply: bool,
+        /// Named in probes sent by unicast to an SSM responder.
+        ssm_group: Option<std::net::IpAddr>,
     },
     /// ssmping queries (see [`crate::ping::ssmping`]) for `group`, with
     /// sequence numbers from 1 as ssmping counts.
@@ -66,12 +68,14 @@ impl Content<'_> {
                 sender,
                 initial_ttl,
                 multicast_reply,
+                ssm_group,
                 ..
             } => {
                 let probe = wire::Probe {
                     len: u16::try_from(len).unwrap_or(u16::MAX),
                     initial_ttl,
                     multicast_reply,
+                    ssm_group,
                     sender,
                     seq,
                     sent_ns,

@@ -771,6 +771,7 @@ impl Lan {
     }
 
     /// Host k's IPv4 address.
+    #[allow(dead_code)]
     pub fn v4(k: usize) -> Ipv4Addr {
         Ipv4Addr::new(192, 0, 2, 10 + k as u8)
     }

@@ -109,29 +109,33 @@ fn mesh_outputs() {
         max: 0.2,
         stddev: 0.01,
     };
-    let pair = |from: &str, to: &str, got: u64, own: bool| MeshPair {
-        from: from.into(),
-        from_id: SenderId(from.len() as u64),
-        to: to.into(),
-        to_id: SenderId(to.len() as u64),
-        probes: 20,
-        multicast: MeshPath::new(got, 20, (own && got > 0).then_some(rtt)),
-        unicast: own.then(|| MeshPath::new(20, 20, Some(rtt))),
-        seen: if own { "own probes" } else { "overheard" },
-        reached: got > 0,
+    // Own and reported rows carry the prober's figures; overheard ones counts.
+    let pair = |from: &str, to: &str, got: u64, seen: &'static str| {
+        let own = seen != "overheard";
+        MeshPair {
+            from: from.into(),
+            from_id: SenderId(from.len() as u64),
+            to: to.into(),
+            to_id: SenderId(to.len() as u64),
+            probes: 20,
+            multicast: MeshPath::new(got, 20, (own && got > 0).then_some(rtt)),
+            unicast: own.then(|| MeshPath::new(got, 20, (got > 0).then_some(rtt))),
+            seen,
+            reached: got > 0,
+        }
     };
     let pairs = [
-        pair("h0", "h1", 20, true),
-        pair("h0", "192.0.2.12", 0, true),
-        pair("h1", "h0", 19, false),
-        pair("h1", "192.0.2.12", 0, false),
-        pair("192.0.2.12", "h0", 20, false),
-        pair("192.0.2.12", "h1", 18, false),
+        pair("h0", "h1", 20, "own probes"),
+        pair("h0", "192.0.2.12", 0, "own probes"),
+        pair("h1", "h0", 19, "reported"),
+        pair("h1", "192.0.2.12", 0, "reported"),
+        pair("192.0.2.12", "h0", 20, "overheard"),
+        pair("192.0.2.12", "h1", 18, "overheard"),
     ];
     let labels = ["h0", "h1", "192.0.2.12"].map(String::from);
     let mut out = Vec::new();
     mesh_matrix(&mut out, &labels, &pairs).unwrap();
-    for p in &pairs[..2] {
+    for p in &pairs[..3] {
         serde_json::to_writer(&mut out, p).unwrap();
         out.push(b'\n');
     }
