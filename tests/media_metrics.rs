@@ -127,6 +127,12 @@ fn root_monitor_and_join_export_rtp_loss_and_ts_continuity_errors() {
     assert!(dropped > 0, "{shown}");
     let lost = get("mcast_rtp_lost_packets_total", LOSSY);
     assert!(lost > 0.0 && lost <= dropped as f64, "{shown}");
+    // Nothing reorders on the veth: no declared loss was taken back.
+    assert_eq!(
+        get("mcast_rtp_recovered_packets_total", LOSSY),
+        0.0,
+        "{shown}"
+    );
     assert!(
         get("mcast_ts_continuity_errors_total", LOSSY) > 0.0,
         "{shown}"

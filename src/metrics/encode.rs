@@ -134,8 +134,14 @@ impl View {
         self.media_counter(
             enc,
             "mcast_rtp_lost_packets",
-            "RTP packets lost (sequence number gaps), over every SSRC of the source.",
+            "RTP packets declared lost (sequence number gaps), over every SSRC of the source; never taken back: a late arrival counts in mcast_rtp_recovered_packets_total.",
             rtp(|r| r.lost),
+        )?;
+        self.media_counter(
+            enc,
+            "mcast_rtp_recovered_packets",
+            "RTP packets declared lost that arrived after all (late); net loss is lost minus recovered.",
+            |s| s.rtp.as_ref().map(|_| s.rtp_recovered),
         )?;
         self.media_counter(
             enc,
@@ -256,8 +262,14 @@ impl Collector for View {
         self.per_source(
             &mut enc,
             "mcast_lost_packets",
-            "mcast test packets lost (sequence gaps), per group and source.",
+            "mcast test packets declared lost (sequence gaps), per group and source; never taken back: a late arrival counts in mcast_recovered_packets_total.",
             |s| s.lost,
+        )?;
+        self.per_source(
+            &mut enc,
+            "mcast_recovered_packets",
+            "mcast test packets declared lost that arrived after all (late); net loss is lost minus recovered.",
+            |s| s.recovered,
         )?;
         self.per_source(
             &mut enc,
@@ -365,6 +377,7 @@ mod tests {
                         packets: 10,
                         bytes: 640,
                         lost: 1,
+                        recovered: 4,
                         duplicates: 2,
                         reordered: 3,
                         ..SourceMetrics::default()
@@ -387,6 +400,7 @@ mod tests {
             format!("mcast_packets_total{{{g1}}} 10"),
             format!("mcast_bytes_total{{{g1}}} 640"),
             format!("mcast_lost_packets_total{{{g1}}} 1"),
+            format!("mcast_recovered_packets_total{{{g1}}} 4"),
             format!("mcast_duplicate_packets_total{{{g1}}} 2"),
             format!("mcast_reordered_packets_total{{{g1}}} 3"),
             r#"mcast_kernel_drops_total{iface="mc1"} 3"#.to_string(),

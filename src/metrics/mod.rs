@@ -12,12 +12,20 @@
 //! Cardinality is bounded: one series set per configured group, and per
 //! group at most the analyser's cap of sources (`--max-sources`), packets
 //! of further sources counted in `mcast_sources_overflow_packets_total`.
+//!
+//! Every `_total` only grows for the life of the process: loss, which the
+//! trackers take back when a late packet fills a gap, is split into
+//! declared and recovered counters when a snapshot is published
+//! ([`monotonic`]).
 
 mod build;
 mod drops;
 mod encode;
 #[cfg(test)]
 mod media_tests;
+mod monotonic;
+#[cfg(test)]
+mod monotonic_tests;
 mod server;
 
 use std::net::IpAddr;
@@ -29,6 +37,7 @@ use crate::record::{RtpRecord, TsRecord};
 pub use build::{group_sums, Facts, GroupSums, Pacer};
 pub use drops::KernelDrops;
 pub use encode::{encode, encode_into};
+use monotonic::LossLedger;
 pub use server::MetricsServer;
 
 /// What one scrape shows.
@@ -65,30 +74,45 @@ pub struct SourceMetrics {
     pub source: Option<IpAddr>,
     pub packets: u64,
     pub bytes: u64,
+    /// The tracker's net loss; once published, what was declared lost
+    /// (never less than before), with `recovered` what arrived after all.
     pub lost: u64,
+    pub recovered: u64,
     pub duplicates: u64,
     pub reordered: u64,
     /// The source's foreign stream, once recognised as `rtp`, `mpegts` or
     /// `rtp/mpegts`: the same figures as the `stats` records show.
     pub format: Option<&'static str>,
     pub rtp: Option<RtpRecord>,
+    /// `rtp.lost`'s own `recovered`, as for `lost`.
+    pub rtp_recovered: u64,
     pub ts: Option<TsRecord>,
 }
 
 /// The latest snapshot, shared between the receive loop and the server.
 #[derive(Debug, Default)]
-pub struct Published(Mutex<Arc<Snapshot>>);
+pub struct Published {
+    latest: Mutex<Arc<Snapshot>>,
+    /// Only the publisher takes this lock: scrapes never wait for it.
+    ledger: Mutex<LossLedger>,
+}
 
 impl Published {
-    pub fn publish(&self, snapshot: Snapshot) {
+    /// Makes `snapshot` the one scrapes see, its loss figures made
+    /// monotonic first: every snapshot goes through here.
+    pub fn publish(&self, mut snapshot: Snapshot) {
+        // A poisoned lock only means a thread panicked mid-update; the
+        // ledger and the pointer inside are still whole.
+        self.ledger
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .apply(&mut snapshot);
         let fresh = Arc::new(snapshot);
-        // A poisoned lock only means a scrape panicked mid-read; the
-        // pointer inside is still whole.
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = fresh;
+        *self.latest.lock().unwrap_or_else(|e| e.into_inner()) = fresh;
     }
 
     pub fn latest(&self) -> Arc<Snapshot> {
-        Arc::clone(&self.0.lock().unwrap_or_else(|e| e.into_inner()))
+        Arc::clone(&self.latest.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
