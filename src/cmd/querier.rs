@@ -102,7 +102,9 @@ fn watched(cfg: QuerierConfig, ui: Ui, mut watch: Watch) -> Result<Exit> {
         out.flush()?;
     }
     let now = Instant::now();
-    let waited = now.saturating_duration_since(start);
+    // A watch that ran its course is reported as the -t asked for: the loop's
+    // last wake-up can overshoot by a scheduling delay ("3.1 s" for -t 3s).
+    let waited = now.saturating_duration_since(start).min(cfg.timeout);
     let held = host::memberships().unwrap_or_default();
     if !cfg.json && !state.links.is_empty() {
         writeln!(out)?;
@@ -173,7 +175,7 @@ fn fallback(cfg: &QuerierConfig, ui: Ui) -> Result<Exit> {
             std::thread::sleep(TICK.min(end - now));
         }
     }
-    let waited = start.elapsed();
+    let waited = start.elapsed().min(cfg.timeout);
     let mut seen = false;
     let mut out = io::stdout().lock();
     for (i, link) in cfg.links.iter().enumerate() {

@@ -271,7 +271,8 @@ pub fn listen(links: &[(Family, &Iface)], wait: Duration) -> Vec<QuerierFacts> {
         std::thread::sleep(TICK.min(deadline - now));
     }
     let at = Instant::now();
-    let waited = at.saturating_duration_since(start);
+    // At most the wait asked for: the last wake-up can overshoot it.
+    let waited = at.saturating_duration_since(start).min(wait);
     let snapshot = observer
         .as_ref()
         .map(Observer::snapshot)
