@@ -6,12 +6,17 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::analysis::{Diagnostics, GroupRates, KernelView, SilenceChange, SilenceWatch, Verdict};
+use crate::analysis::{
+    Diagnostics, GroupRates, KernelView, NoQueryEvidence, QueryEvidence, SilenceChange,
+    SilenceWatch, Verdict,
+};
 use crate::clock;
 use crate::config::{Group, JoinConfig, Ui};
 use crate::exit::Exit;
 use crate::metrics;
 use crate::output::{phrases, report};
+use crate::querier::evidence::{self, ObservedQueries};
+use crate::querier::Observer;
 use crate::record::{SilenceRecord, Summary};
 use crate::recv::{self, Packet, Receiver, Sink};
 
@@ -32,11 +37,15 @@ struct JoinSink {
     changes: Vec<SilenceChange>,
     metrics: Option<metrics::Endpoint>,
     iface: String,
+    /// Queries seen since the join, asked when a silence begins.
+    queries: Option<ObservedQueries<Observer>>,
 }
 
 impl JoinSink {
     fn note_silence(&mut self, change: &SilenceChange) {
-        if let Some(rec) = SilenceRecord::new(change, &self.groups, clock::now()) {
+        if let Some(rec) =
+            SilenceRecord::new(change, &self.groups, clock::now()).map(|r| r.on_iface(&self.iface))
+        {
             self.said.push(phrases::silence(&rec));
         }
     }
@@ -53,7 +62,12 @@ impl Sink for JoinSink {
 
     fn tick(&mut self, now: Instant) -> io::Result<()> {
         let mut changes = std::mem::take(&mut self.changes);
-        self.silence.check(clock::now(), &mut changes);
+        let evidence: &dyn QueryEvidence = match &self.queries {
+            Some(q) => q,
+            None => &NoQueryEvidence,
+        };
+        self.silence
+            .check_with(clock::now(), evidence, &mut changes);
         for c in changes.drain(..) {
             self.note_silence(&c);
         }
@@ -102,6 +116,16 @@ impl Sink for JoinSink {
 pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
     let metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
+    // Before the join, so that every query since is seen.
+    let queries = recv_cfg
+        .querier_watch
+        .then(|| {
+            evidence::start(
+                &recv_cfg.groups,
+                recv_cfg.iface.as_ref().map_or(0, |i| i.index),
+            )
+        })
+        .flatten();
     let mut rx = Receiver::for_config(recv_cfg)?;
     // Interrupted while joining: the receiver already said how far it got.
     if !ui.quiet && rx.all_joined() {
@@ -128,6 +152,7 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
             .iface
             .as_ref()
             .map_or_else(String::new, |i| i.name.clone()),
+        queries,
     };
     let tick = recv_cfg.stats_interval.unwrap_or(TICK);
     let outcome = recv::run(&mut rx, &recv_cfg.stop, Some(tick), &mut sink)?;
