@@ -101,7 +101,8 @@ pub fn silence(rec: &SilenceRecord<'_>) -> String {
             };
             s.push_str(&format!(
                 "; no {proto} query seen since the join: a snooping switch without a \
-                 querier ages the membership out (run `{run}`)"
+                 querier (or a firewall that drops queries) ages the membership out \
+                 (run `{run}`)"
             ));
         }
         Some(true) => {

@@ -96,12 +96,15 @@ pub fn start(groups: &[Group], ifindex: u32) -> Option<ObservedQueries<Observer>
     families.dedup();
     let iface = (ifindex != 0).then_some(ifindex);
     match Observer::start(iface, &families) {
-        Ok(obs) => Some(ObservedQueries::new(
-            obs,
-            groups,
-            ifindex,
-            (Instant::now(), crate::clock::now()),
-        )),
+        Ok(obs) => {
+            tracing::info!("watching IGMP/MLD queries, to explain a silence");
+            Some(ObservedQueries::new(
+                obs,
+                groups,
+                ifindex,
+                (Instant::now(), crate::clock::now()),
+            ))
+        }
         Err(e) => {
             let why = match e.kind() {
                 io::ErrorKind::PermissionDenied => "needs CAP_NET_RAW".to_string(),
