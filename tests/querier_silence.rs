@@ -102,11 +102,11 @@ fn root_listen_says_no_query_was_seen_when_the_membership_ages_out() {
         "nft: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // The join's reports are the last: aged out about 5 s after the join,
-    // well within the 12 s stream.
-    let mut listener = listen(h, &["-d", "15s"]);
+    // The join's reports are the last: aged out 5 to 10 s after the join
+    // (as seen here), well within the 16 s stream.
+    let mut listener = listen(h, &["-d", "19s"]);
     wait_for_port_member(&sw);
-    let sent = 12 * RATE;
+    let sent = 16 * RATE;
     send(&sw, sent);
     let done = listener.finish(WAIT).unwrap();
     assert!(!done.timed_out && done.code() == Some(0), "{}", done.stderr);
