@@ -179,6 +179,16 @@ fn root_listen_names_the_querier_when_the_source_stops() {
         wait_for_users(&mut child, h, ip(GROUP), 2).unwrap();
         child
     };
+    let mut unprivileged = {
+        let mut cmd = h.command("setpriv");
+        cmd.args(["--inh-caps=-net_raw", "--bounding-set=-net_raw"])
+            .arg(crate::support::mcast_bin())
+            .args(["listen", &format!("{GROUP}:5000"), "-i", Switch::HOST_DEV])
+            .args(["--json", "-v", "-d", "20s"]);
+        let mut child = h.spawn(cmd).unwrap();
+        wait_for_users(&mut child, h, ip(GROUP), 3).unwrap();
+        child
+    };
     wait_for_port_member(&sw);
     // A short stream, then nothing: the source stopped.
     send(&sw, 2 * RATE);
@@ -213,7 +223,20 @@ fn root_listen_names_the_querier_when_the_source_stops() {
         .unwrap();
     let began: Value = serde_json::from_str(&line).unwrap();
     assert!(began["query_seen"].is_null(), "--no-querier-watch: {began}");
-    for child in [&mut watching, &mut blind] {
+    let line = unprivileged
+        .wait_for_line(Stream::Stdout, WAIT, is_silence)
+        .unwrap();
+    let began: Value = serde_json::from_str(&line).unwrap();
+    assert!(began["query_seen"].is_null(), "no CAP_NET_RAW: {began}");
+    let why = unprivileged
+        .wait_for_line(Stream::Stderr, WAIT, |l| l.contains("IGMP/MLD"))
+        .unwrap();
+    assert_eq!(
+        why,
+        "mcast: info: not watching IGMP/MLD queries (needs CAP_NET_RAW): silences will not say \
+         whether the membership was refreshed"
+    );
+    for child in [&mut watching, &mut blind, &mut unprivileged] {
         child.interrupt().unwrap();
         let done = child.finish(WAIT).unwrap();
         assert!(!done.timed_out, "{}", done.stderr);
