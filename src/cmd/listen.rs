@@ -5,9 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::analysis::{
-    Diagnostics, KernelView, NoQueryEvidence, QueryEvidence, SilenceChange, SilenceWatch, Verdict,
-};
+use crate::analysis::{Diagnostics, KernelView, SilenceChange, SilenceWatch, Verdict};
 use crate::clock;
 use crate::config::{ListenConfig, Ui};
 use crate::exit::Exit;
@@ -131,12 +129,8 @@ impl<W: Write> Sink for ListenSink<W> {
     /// record in JSON, a table on stderr otherwise.
     fn tick(&mut self, now: Instant) -> io::Result<()> {
         let mut changes = std::mem::take(&mut self.changes);
-        let evidence: &dyn QueryEvidence = match &self.queries {
-            Some(q) => q,
-            None => &NoQueryEvidence,
-        };
-        self.silence
-            .check_with(clock::now(), evidence, &mut changes);
+        let queries = evidence::or_none(self.queries.as_ref());
+        self.silence.check_with(clock::now(), queries, &mut changes);
         for c in changes.drain(..) {
             self.report_silence(&c)?;
         }
@@ -178,15 +172,7 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
     let metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
     // Before the join, so that every query since is seen.
-    let queries = recv_cfg
-        .querier_watch
-        .then(|| {
-            evidence::start(
-                &recv_cfg.groups,
-                recv_cfg.iface.as_ref().map_or(0, |i| i.index),
-            )
-        })
-        .flatten();
+    let queries = evidence::for_receive(recv_cfg);
     let mut rx = Receiver::for_config(recv_cfg)?;
     let mut sink = ListenSink {
         out: BufWriter::with_capacity(

@@ -15,8 +15,8 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use super::observer::{Observer, QueriesSince};
-use crate::analysis::{QueriesSeen, QueryEvidence};
-use crate::config::Group;
+use crate::analysis::{NoQueryEvidence, QueriesSeen, QueryEvidence};
+use crate::config::{Group, ReceiveConfig};
 use crate::platform::Family;
 
 /// What the evidence asks of an observer; the real one is [`Observer`].
@@ -81,6 +81,23 @@ fn family(g: &Group) -> Family {
         Family::V6
     } else {
         Family::V4
+    }
+}
+
+/// The evidence of a `join`/`listen` run (see [`start`]); none with
+/// `--no-querier-watch`.
+pub fn for_receive(cfg: &ReceiveConfig) -> Option<ObservedQueries<Observer>> {
+    if !cfg.querier_watch {
+        return None;
+    }
+    start(&cfg.groups, cfg.iface.as_ref().map_or(0, |i| i.index))
+}
+
+/// `queries`, or no evidence when nothing is watched.
+pub fn or_none<S: QuerySource>(queries: Option<&ObservedQueries<S>>) -> &dyn QueryEvidence {
+    match queries {
+        Some(q) => q,
+        None => &NoQueryEvidence,
     }
 }
 
