@@ -234,4 +234,18 @@ mod tests {
             "index 0 is any interface"
         );
     }
+
+    #[test]
+    fn nothing_watched_is_not_observed() {
+        let none = or_none::<Fake>(None);
+        assert_eq!(none.queries_since(0, Duration::from_secs(100)), None);
+        let fake = Fake {
+            first: Instant::now(),
+            asked: RefCell::default(),
+        };
+        let ev = ObservedQueries::new(fake, &groups(), 0, (Instant::now(), Duration::ZERO));
+        assert!(or_none(Some(&ev))
+            .queries_since(0, Duration::ZERO)
+            .is_some());
+    }
 }

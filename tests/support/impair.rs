@@ -237,13 +237,19 @@ pub struct Paused {
     resumed: bool,
 }
 
-/// Stops process `pid` (e.g. [`Running::id`]) until [`Paused::resume`].
+/// Stops process `pid` (e.g. [`Running::id`]) until [`Paused::resume`];
+/// returns once it is stopped (a process with several threads, such as
+/// `listen` with its querier watch, takes a moment to stop them all).
 pub fn pause(pid: u32) -> io::Result<Paused> {
     signal(pid, "STOP")?;
-    Ok(Paused {
+    let paused = Paused {
         pid,
         resumed: false,
-    })
+    };
+    super::wait_until("the process to stop", JOIN_TIMEOUT, || {
+        Ok(process_state(pid)? == 'T')
+    })?;
+    Ok(paused)
 }
 
 impl Paused {
