@@ -199,7 +199,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__join)
-            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --metrics --rtp --no-rtp --rtp-clock --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --no-querier-watch --metrics --rtp --no-rtp --rtp-clock --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -281,7 +281,7 @@ _mcast() {
             return 0
             ;;
         mcast__subcmd__listen)
-            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --metrics --rtp --no-rtp --rtp-clock --format --json --verbose --quiet --color --help --version"
+            opts="-i -p -c -t -d -f -v -q -h -V --iface --port --count --timeout --duration --max-loss --stats-interval --rcvbuf --lean --silent-after --no-querier-watch --metrics --rtp --no-rtp --rtp-clock --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

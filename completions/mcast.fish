@@ -60,6 +60,7 @@ complete -c mcast -n "__fish_mcast_using_subcommand join" -l color -d 'When to u
 always\t''
 never\t''"
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l lean -d 'Ask the kernel for less per packet, to take more packets/s: no TTL and no kernel timestamps (latency and jitter then use the time each batch was read, so time spent queued in the socket counts as latency). For capacity tests'
+complete -c mcast -n "__fish_mcast_using_subcommand join" -l no-querier-watch -d 'Do not watch IGMP/MLD queries (done as root, to tell in a silence whether the membership was refreshed)'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l rtp -d 'Take every datagram with an RTP version 2 header as RTP at once (default: after 3 consistent packets)'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -l no-rtp -d 'Never analyse RTP (MPEG-TS straight over UDP is still recognised)'
 complete -c mcast -n "__fish_mcast_using_subcommand join" -s v -l verbose -d 'More diagnostics on stderr (-v: info, -vv: every socket option applied, -vvv: trace)'
@@ -86,6 +87,7 @@ complete -c mcast -n "__fish_mcast_using_subcommand listen" -l color -d 'When to
 always\t''
 never\t''"
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l lean -d 'Ask the kernel for less per packet, to take more packets/s: no TTL and no kernel timestamps (latency and jitter then use the time each batch was read, so time spent queued in the socket counts as latency). For capacity tests'
+complete -c mcast -n "__fish_mcast_using_subcommand listen" -l no-querier-watch -d 'Do not watch IGMP/MLD queries (done as root, to tell in a silence whether the membership was refreshed)'
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l rtp -d 'Take every datagram with an RTP version 2 header as RTP at once (default: after 3 consistent packets)'
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l no-rtp -d 'Never analyse RTP (MPEG-TS straight over UDP is still recognised)'
 complete -c mcast -n "__fish_mcast_using_subcommand listen" -l json -d 'Same as --format json'

@@ -211,6 +211,11 @@ pub struct ReceiveArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub silent_after: Option<Duration>,
 
+    /// Do not watch IGMP/MLD queries (done as root, to tell in a silence whether the membership
+    /// was refreshed)
+    #[arg(long)]
+    pub no_querier_watch: bool,
+
     /// Serve Prometheus metrics at http://ADDR:PORT/metrics while running; a bare PORT binds 127.0.0.1
     #[arg(long, value_name = "ADDR:PORT")]
     pub metrics: Option<String>,

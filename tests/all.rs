@@ -27,6 +27,7 @@ mod netns_harness;
 mod network;
 mod ping;
 mod querier;
+mod querier_silence;
 mod recv_faults;
 mod send_faults;
 mod sockopt;

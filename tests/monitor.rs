@@ -421,10 +421,8 @@ fn root_listen_and_join_explain_a_stop() {
     assert_eq!(began["threshold_s"], 1.0);
     assert!(began["after_s"].as_f64().unwrap() >= 1.0, "{began}");
     assert!(began["last_packet"].is_string());
-    assert!(
-        began["query_seen"].is_null(),
-        "no querier observer: {began}"
-    );
+    // Run as root, listen watches queries; this link has no querier.
+    assert_eq!(began["query_seen"], false, "{began}");
     listen
         .wait_for_line(Stream::Stderr, WAIT, |l| {
             l.starts_with("239.1.1.1:5000 went silent: nothing for 1.")

@@ -36,7 +36,9 @@ use crate::testpacket::{self, TestHeader};
 pub use groups::{silent_groups, GroupRates, JoinLatency};
 pub use histogram::Histogram;
 pub use seq::{Arrival, SeqTracker};
-pub use silence::{NoQueryEvidence, QueryEvidence, SilenceChange, SilenceRule, SilenceWatch};
+pub use silence::{
+    NoQueryEvidence, QueriesSeen, QueryEvidence, SilenceChange, SilenceRule, SilenceWatch,
+};
 pub use verdict::{network_loss, Diagnostics, KernelView, Verdict};
 
 /// Default cap on streams. A test stream costs about 8 KiB, so the worst

@@ -17,9 +17,10 @@
 //! the join explains most "it stops after a few minutes" cases. This module
 //! does not observe queries; a caller that does passes a [`QueryEvidence`]
 //! to [`SilenceWatch::check_with`], and the answer lands in
-//! [`SilenceChange::Began::query_seen`] (`None`: not observed, never
+//! [`SilenceChange::Began`]'s `queries` (`None`: not observed, never
 //! guessed).
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// How long without a packet makes a group silent.
@@ -40,11 +41,23 @@ pub const FLOOR: Duration = Duration::from_secs(1);
 /// Gain of the running mean of inter-arrival gaps.
 const GAIN: f64 = 1.0 / 8.0;
 
-/// Answers "was an IGMP/MLD query seen on the joined interface since
-/// `since` (Unix-epoch time)?" for the `silence` record. `None` means not
-/// observed (no privileges, no observer running).
+/// IGMP/MLD queries seen on a group's link since its join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueriesSeen {
+    /// How many (0: none, the membership was never refreshed).
+    pub count: usize,
+    /// Who sent the latest, and the protocol version it speaks
+    /// ("IGMPv3", "MLDv2").
+    pub querier: Option<IpAddr>,
+    pub version: Option<&'static str>,
+}
+
+/// Answers "which IGMP/MLD queries were seen on the link of group
+/// `group` (an index, as in [`SilenceWatch`]) since `since` (Unix-epoch
+/// time)?" for the `silence` record. `None` means not observed (no
+/// privileges, no observer running).
 pub trait QueryEvidence {
-    fn query_seen_since(&self, since: Duration) -> Option<bool>;
+    fn queries_since(&self, group: usize, since: Duration) -> Option<QueriesSeen>;
 }
 
 /// No querier observer: every answer is "not observed".
@@ -52,7 +65,7 @@ pub trait QueryEvidence {
 pub struct NoQueryEvidence;
 
 impl QueryEvidence for NoQueryEvidence {
-    fn query_seen_since(&self, _: Duration) -> Option<bool> {
+    fn queries_since(&self, _: usize, _: Duration) -> Option<QueriesSeen> {
         None
     }
 }
@@ -83,8 +96,8 @@ pub enum SilenceChange {
         threshold: Duration,
         /// The learned interval between packets, when known.
         expected_interval: Option<Duration>,
-        /// Whether a query was seen since the join; see [`QueryEvidence`].
-        query_seen: Option<bool>,
+        /// The queries seen since the join; see [`QueryEvidence`].
+        queries: Option<QueriesSeen>,
     },
     Ended {
         group: usize,
@@ -209,7 +222,7 @@ impl SilenceWatch {
                 silent_for,
                 threshold,
                 expected_interval,
-                query_seen: queries.query_seen_since(self.joined[group]),
+                queries: queries.queries_since(group, self.joined[group]),
             });
         }
     }
@@ -294,7 +307,7 @@ mod tests {
                 last,
                 threshold,
                 expected_interval,
-                query_seen: None,
+                queries: None,
                 ..
             }] => {
                 assert_eq!(*last, Some(s(4_500)));
@@ -372,25 +385,32 @@ mod tests {
         assert_eq!(w.last_age(1, s(2_100)), Some(Duration::from_millis(1_600)));
     }
 
+    /// One query per group index, when asked with that group's join time.
     struct Seen;
     impl QueryEvidence for Seen {
-        fn query_seen_since(&self, since: Duration) -> Option<bool> {
-            Some(since == s(0))
+        fn queries_since(&self, group: usize, since: Duration) -> Option<QueriesSeen> {
+            (since == s(group as u64 * 1_000)).then_some(QueriesSeen {
+                count: group,
+                querier: None,
+                version: None,
+            })
         }
     }
 
     #[test]
-    fn query_evidence_is_asked_with_the_join_time() {
-        let mut w = SilenceWatch::new(SilenceRule::After(Duration::from_secs(1)), vec![s(0)], true);
+    fn query_evidence_is_asked_per_group_with_its_join_time() {
+        let rule = SilenceRule::After(Duration::from_secs(1));
+        let mut w = SilenceWatch::new(rule, vec![s(0), s(1_000)], true);
         let mut out = Vec::new();
         w.check_with(s(5_000), &Seen, &mut out);
-        assert!(matches!(
-            out.as_slice(),
-            [SilenceChange::Began {
-                query_seen: Some(true),
-                ..
-            }]
-        ));
+        let counts: Vec<_> = out
+            .iter()
+            .map(|c| match c {
+                SilenceChange::Began { queries, .. } => queries.map(|q| q.count),
+                SilenceChange::Ended { .. } => None,
+            })
+            .collect();
+        assert_eq!(counts, [Some(0), Some(1)]);
     }
 
     #[test]

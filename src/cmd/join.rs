@@ -12,6 +12,8 @@ use crate::config::{Group, JoinConfig, Ui};
 use crate::exit::Exit;
 use crate::metrics;
 use crate::output::{phrases, report};
+use crate::querier::evidence::{self, ObservedQueries};
+use crate::querier::Observer;
 use crate::record::{SilenceRecord, Summary};
 use crate::recv::{self, Packet, Receiver, Sink};
 
@@ -32,11 +34,15 @@ struct JoinSink {
     changes: Vec<SilenceChange>,
     metrics: Option<metrics::Endpoint>,
     iface: String,
+    /// Queries seen since the join, asked when a silence begins.
+    queries: Option<ObservedQueries<Observer>>,
 }
 
 impl JoinSink {
     fn note_silence(&mut self, change: &SilenceChange) {
-        if let Some(rec) = SilenceRecord::new(change, &self.groups, clock::now()) {
+        if let Some(rec) =
+            SilenceRecord::new(change, &self.groups, clock::now()).map(|r| r.on_iface(&self.iface))
+        {
             self.said.push(phrases::silence(&rec));
         }
     }
@@ -56,7 +62,8 @@ impl Sink for JoinSink {
 
     fn tick(&mut self, now: Instant) -> io::Result<()> {
         let mut changes = std::mem::take(&mut self.changes);
-        self.silence.check(clock::now(), &mut changes);
+        let queries = evidence::or_none(self.queries.as_ref());
+        self.silence.check_with(clock::now(), queries, &mut changes);
         for c in changes.drain(..) {
             self.note_silence(&c);
         }
@@ -106,6 +113,8 @@ impl Sink for JoinSink {
 pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
     let mut metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
+    // Before the join, so that every query since is seen.
+    let queries = evidence::for_receive(recv_cfg);
     let mut rx = Receiver::for_config(recv_cfg)?;
     if let Some(m) = &mut metrics {
         m.watch(&rx);
@@ -135,6 +144,7 @@ pub fn run(cfg: JoinConfig, ui: Ui) -> Result<Exit> {
             .iface
             .as_ref()
             .map_or_else(String::new, |i| i.name.clone()),
+        queries,
     };
     let tick = recv_cfg.stats_interval.unwrap_or(TICK);
     let outcome = recv::run(&mut rx, &recv_cfg.stop, Some(tick), &mut sink)?;

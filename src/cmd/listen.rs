@@ -12,6 +12,8 @@ use crate::exit::Exit;
 use crate::metrics;
 use crate::output::{self, phrases, IfNames, Labels, Render};
 use crate::platform;
+use crate::querier::evidence::{self, ObservedQueries};
+use crate::querier::Observer;
 use crate::record::{IfaceChange, SilenceRecord, Start, Stats, Summary};
 use crate::recv::{self, Packet, Receiver, Sink};
 
@@ -41,6 +43,8 @@ struct ListenSink<W: Write> {
     next_stats: Option<Instant>,
     metrics: Option<metrics::Endpoint>,
     iface: String,
+    /// Queries seen since the join, asked when a silence begins.
+    queries: Option<ObservedQueries<Observer>>,
 }
 
 impl<W: Write> ListenSink<W> {
@@ -50,7 +54,9 @@ impl<W: Write> ListenSink<W> {
     }
 
     fn report_silence(&mut self, change: &SilenceChange) -> io::Result<()> {
-        if let Some(rec) = SilenceRecord::new(change, &self.labels.groups, clock::now()) {
+        if let Some(rec) = SilenceRecord::new(change, &self.labels.groups, clock::now())
+            .map(|r| r.on_iface(&self.iface))
+        {
             let mut log = log(self.quiet);
             self.render.silence(&mut self.out, &mut log, &rec)?;
         }
@@ -126,7 +132,8 @@ impl<W: Write> Sink for ListenSink<W> {
     /// record in JSON, a table on stderr otherwise.
     fn tick(&mut self, now: Instant) -> io::Result<()> {
         let mut changes = std::mem::take(&mut self.changes);
-        self.silence.check(clock::now(), &mut changes);
+        let queries = evidence::or_none(self.queries.as_ref());
+        self.silence.check_with(clock::now(), queries, &mut changes);
         for c in changes.drain(..) {
             self.report_silence(&c)?;
         }
@@ -168,6 +175,8 @@ impl<W: Write> Sink for ListenSink<W> {
 pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
     let recv_cfg = &cfg.receive;
     let mut metrics = metrics::Endpoint::start(recv_cfg.metrics)?;
+    // Before the join, so that every query since is seen.
+    let queries = evidence::for_receive(recv_cfg);
     let mut rx = Receiver::for_config(recv_cfg)?;
     if let Some(m) = &mut metrics {
         m.watch(&rx);
@@ -199,6 +208,7 @@ pub fn run(cfg: ListenConfig, ui: Ui) -> Result<Exit> {
             .iface
             .as_ref()
             .map_or_else(String::new, |i| i.name.clone()),
+        queries,
     };
     let start = Start::listen(&recv_cfg.groups, recv_cfg.iface.as_ref(), rx.rcvbuf());
     let terminal = io::stdout().is_terminal();

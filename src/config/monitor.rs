@@ -193,6 +193,8 @@ pub fn monitor(args: &cli::MonitorArgs) -> Result<MonitorConfig> {
             stats_interval: None,
             max_loss: None,
             silence: silence_rule(args.silent_after)?,
+            // Monitor's `silent` alarm carries no query evidence (yet).
+            querier_watch: false,
             metrics,
             media: super::receive::media(&args.media)?,
         },

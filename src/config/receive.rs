@@ -48,6 +48,9 @@ pub struct ReceiveConfig {
     pub max_loss: Option<f64>,
     /// When a group that was receiving counts as silent.
     pub silence: SilenceRule,
+    /// Watch IGMP/MLD queries (where privileges allow) to explain a
+    /// silence; off with `--no-querier-watch`.
+    pub querier_watch: bool,
     /// `--metrics`: where to serve Prometheus metrics.
     pub metrics: Option<std::net::SocketAddr>,
     /// RTP and MPEG-TS analysis of foreign streams.
@@ -97,6 +100,7 @@ pub(super) fn receive(
         stats_interval,
         max_loss: args.max_loss,
         silence: silence_rule(args.silent_after)?,
+        querier_watch: !args.no_querier_watch,
         metrics: args
             .metrics
             .as_deref()

@@ -92,17 +92,41 @@ pub fn silence(rec: &SilenceRecord<'_>) -> String {
         )),
         _ => s.push_str(" since the join"),
     }
-    s.push_str(match rec.query_seen {
+    let proto = if rec.group.0.is_ipv6() { "MLD" } else { "IGMP" };
+    match rec.query_seen {
         Some(false) => {
-            "; no IGMP/MLD query was seen since the join: a snooping switch without a \
-             querier ages the membership out (see mcast querier)"
+            let run = match rec.iface {
+                Some(i) => format!("mcast querier -i {}", crate::escape::name(i)),
+                None => "mcast querier".to_string(),
+            };
+            s.push_str(&format!(
+                "; no {proto} query seen since the join: a snooping switch without a \
+                 querier (or a firewall that drops queries) ages the membership out \
+                 (run `{run}`)"
+            ));
         }
         Some(true) => {
-            "; queries were seen since the join, so the membership was refreshed: \
-             look at the sender and the path"
+            let mut seen = Vec::new();
+            if let Some(n) = rec.queries {
+                seen.push(format!("{n} since the join"));
+            }
+            if let Some(q) = rec.querier {
+                seen.push(format!("querier {q}"));
+            }
+            if let Some(v) = rec.querier_version {
+                seen.push(v.to_string());
+            }
+            let seen = if seen.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", seen.join(", "))
+            };
+            s.push_str(&format!(
+                "; {proto} queries arrive{seen}: the source or the route stopped, not the membership"
+            ));
         }
-        None => "",
-    });
+        None => {}
+    }
     s
 }
 

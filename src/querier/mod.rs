@@ -9,9 +9,11 @@
 //! - `counters`: the unprivileged fallback's verdicts from the kernel's
 //!   tables;
 //! - `observer`: the same running on a thread, for commands that want to
-//!   ask "was a query seen since then?" (`join`/`listen` on silence).
+//!   ask "was a query seen since then?" (`join`/`listen` on silence);
+//! - `evidence`: the observer as the silence watch's query evidence.
 
 pub mod counters;
+pub mod evidence;
 pub mod observer;
 pub mod state;
 pub mod watch;

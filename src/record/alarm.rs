@@ -29,7 +29,9 @@ fn opt_rfc3339<S: Serializer>(t: &Option<Duration>, s: S) -> Result<S::Ok, S::Er
 /// `state` is `"began"` (nothing for `after_s` seconds, longer than
 /// `threshold_s`) or `"ended"` (a packet after `after_s` seconds of
 /// silence). `query_seen`: whether an IGMP/MLD query was seen on the
-/// interface since the join (`null`: not observed by this run).
+/// interface since the join (`null`: not observed by this run, which
+/// needs CAP_NET_RAW); `queries`, `querier` and `querier_version`: how
+/// many, and who sent the latest in which protocol version.
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename = "silence")]
 pub struct SilenceRecord<'a> {
@@ -42,8 +44,15 @@ pub struct SilenceRecord<'a> {
     #[serde(serialize_with = "opt_rfc3339")]
     pub last_packet: Option<Duration>,
     pub query_seen: Option<bool>,
+    pub queries: Option<usize>,
+    pub querier: Option<IpAddr>,
+    pub querier_version: Option<&'static str>,
     #[serde(serialize_with = "rfc3339")]
     pub time: Duration,
+    /// The joined interface, for the advice in the text line; JSON has it
+    /// in the `start` record.
+    #[serde(skip)]
+    pub iface: Option<&'a str>,
 }
 
 impl<'a> SilenceRecord<'a> {
@@ -56,7 +65,7 @@ impl<'a> SilenceRecord<'a> {
                 silent_for,
                 threshold,
                 expected_interval,
-                query_seen,
+                queries,
             } => Self {
                 group: GroupRef(groups.get(group)?),
                 state: "began",
@@ -64,8 +73,12 @@ impl<'a> SilenceRecord<'a> {
                 threshold_s: Some(secs(threshold)),
                 expected_interval_s: expected_interval.map(secs),
                 last_packet: last,
-                query_seen,
+                query_seen: queries.map(|q| q.count > 0),
+                queries: queries.map(|q| q.count),
+                querier: queries.and_then(|q| q.querier),
+                querier_version: queries.and_then(|q| q.version),
                 time: now,
+                iface: None,
             },
             SilenceChange::Ended { group, lasted } => Self {
                 group: GroupRef(groups.get(group)?),
@@ -75,9 +88,19 @@ impl<'a> SilenceRecord<'a> {
                 expected_interval_s: None,
                 last_packet: None,
                 query_seen: None,
+                queries: None,
+                querier: None,
+                querier_version: None,
                 time: now,
+                iface: None,
             },
         })
+    }
+
+    /// Names the joined interface (`-i`) in the text line's advice.
+    pub fn on_iface(mut self, iface: &'a str) -> Self {
+        self.iface = (!iface.is_empty()).then_some(iface);
+        self
     }
 }
 

@@ -485,7 +485,7 @@ fn silence_records() {
             silent_for: Duration::from_millis(2_600),
             threshold: Duration::from_millis(2_500),
             expected_interval: Some(Duration::from_millis(500)),
-            query_seen: None,
+            queries: None,
         },
         SilenceChange::Began {
             group: 1,
@@ -493,7 +493,11 @@ fn silence_records() {
             silent_for: Duration::from_secs(5),
             threshold: Duration::from_secs(5),
             expected_interval: None,
-            query_seen: Some(false),
+            queries: Some(crate::analysis::QueriesSeen {
+                count: 0,
+                querier: None,
+                version: None,
+            }),
         },
         SilenceChange::Began {
             group: 2,
@@ -501,7 +505,23 @@ fn silence_records() {
             silent_for: Duration::from_secs(3),
             threshold: Duration::from_secs(1),
             expected_interval: None,
-            query_seen: Some(true),
+            queries: Some(crate::analysis::QueriesSeen {
+                count: 4,
+                querier: Some("fe80::1".parse().unwrap()),
+                version: Some("MLDv2"),
+            }),
+        },
+        SilenceChange::Began {
+            group: 0,
+            last: Some(ms(3_000)),
+            silent_for: Duration::from_millis(1_100),
+            threshold: Duration::from_secs(1),
+            expected_interval: Some(Duration::from_millis(100)),
+            queries: Some(crate::analysis::QueriesSeen {
+                count: 3,
+                querier: Some("192.0.2.254".parse().unwrap()),
+                version: Some("IGMPv3"),
+            }),
         },
         SilenceChange::Ended {
             group: 0,

@@ -237,24 +237,18 @@ pub struct Paused {
     resumed: bool,
 }
 
-/// Stops process `pid` (e.g. [`Running::id`]) until [`Paused::resume`].
-/// Returns once the process is stopped: SIGSTOP takes effect only when the
-/// process next runs, which on a loaded machine can be a while after kill(1).
+/// Stops process `pid` (e.g. [`Running::id`]) until [`Paused::resume`];
+/// returns once it is stopped (a process with several threads, such as
+/// `listen` with its querier watch, takes a moment to stop them all).
 pub fn pause(pid: u32) -> io::Result<Paused> {
     signal(pid, "STOP")?;
     let paused = Paused {
         pid,
         resumed: false,
     };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while process_state(pid)? != 'T' {
-        if std::time::Instant::now() > deadline {
-            return Err(io::Error::other(format!(
-                "process {pid} did not stop in 10 s"
-            )));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    super::wait_until("the process to stop", JOIN_TIMEOUT, || {
+        Ok(process_state(pid)? == 'T')
+    })?;
     Ok(paused)
 }
 

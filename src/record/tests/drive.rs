@@ -136,7 +136,7 @@ pub fn live_table(groups: &[Group], a: &Analyzer, rates: &[f64]) -> Vec<u8> {
 }
 
 /// `silence` records as `listen` renders them in `format`: stdout, then
-/// what went to stderr.
+/// what went to stderr. The second record names interface `eth0`.
 pub fn silence(
     format: ListenFormat,
     groups: &[Group],
@@ -145,8 +145,11 @@ pub fn silence(
 ) -> Vec<u8> {
     let (mut out, mut log) = (Vec::new(), Vec::new());
     let render = output::renderer::<Vec<u8>>(format);
-    for c in changes {
-        let rec = crate::record::SilenceRecord::new(c, groups, now).unwrap();
+    for (i, c) in changes.iter().enumerate() {
+        let mut rec = crate::record::SilenceRecord::new(c, groups, now).unwrap();
+        if i == 1 {
+            rec = rec.on_iface("eth0");
+        }
         render.silence(&mut out, &mut log, &rec).unwrap();
     }
     out.extend_from_slice(b"-- stderr --\n");
