@@ -427,21 +427,39 @@ fn in_netns<T: Send + 'static>(ns: &Netns, f: impl FnOnce() -> T + Send + 'stati
 fn root_observer_answers_queries_since() {
     use mcast::platform::Family;
     use mcast::querier::wire::Version;
-    use mcast::querier::Observer;
+    use mcast::querier::{Observer, Reports};
     use std::time::{Duration, Instant};
     require_root!();
     let sw = Switch::new(SwitchConfig::default()).unwrap();
     let index = crate::support::lab::ifindex(&sw.hosts[0], Switch::HOST_DEV).unwrap();
     let (seen, later, keys) = in_netns(&sw.hosts[0], move || {
         let t0 = Instant::now();
-        let obs = Observer::start(Some(index), &[Family::V4, Family::V6]).unwrap();
+        let obs = Observer::start(Some(index), &[Family::V4, Family::V6], Reports::Seen).unwrap();
         assert!(obs.sees_reports());
+        // What join and listen use: queries without the packet tap.
+        let queries_only = Observer::start(Some(index), &[Family::V4], Reports::NotNeeded).unwrap();
+        assert!(!queries_only.sees_reports());
         let deadline = t0 + Duration::from_secs(10);
         while obs.queries_since(t0, Some(index), Family::V4).count < 2 && Instant::now() < deadline
         {
             std::thread::sleep(Duration::from_millis(100));
         }
         let seen = obs.queries_since(t0, Some(index), Family::V4);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while queries_only
+            .queries_since(t0, Some(index), Family::V4)
+            .count
+            < 1
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(
+            queries_only
+                .queries_since(t0, Some(index), Family::V4)
+                .querier,
+            Some(IpAddr::V4(Switch::BRIDGE_V4))
+        );
         let later = obs.queries_since(Instant::now() + Duration::from_secs(60), None, Family::V4);
         let keys: Vec<_> = obs
             .snapshot()

@@ -16,14 +16,18 @@ use crate::output::querier::{event_line, summary_text};
 use crate::platform::{self, Errno, Family};
 use crate::querier::counters::{igmp_mode_verdict, mld_counter_verdict, must_report};
 use crate::querier::state::{verdicts, HostFacts, LinkKey, State, Verdict};
-use crate::querier::Watch;
+use crate::querier::{Reports, Watch};
 use crate::record::{EventRecord, QuerierSummary};
 
 /// How often the loop looks at Ctrl-C and the deadline.
 const TICK: Duration = Duration::from_millis(250);
 
 pub fn run(cfg: QuerierConfig, ui: Ui) -> Result<Exit> {
-    let watch = match Watch::open(&cfg.families, cfg.iface.as_ref().map(|i| i.index)) {
+    let watch = match Watch::open(
+        &cfg.families,
+        cfg.iface.as_ref().map(|i| i.index),
+        Reports::Seen,
+    ) {
         Ok(w) => w,
         Err(e) if platform::errno(&e) == Some(Errno::PermissionDenied) => {
             crate::say!(

@@ -16,7 +16,7 @@ use crate::host::{forced_version_path, sysctl_key};
 use crate::platform::{self, Errno, Family};
 use crate::querier::counters::{igmp_mode_verdict, mld_counter_verdict, must_report};
 use crate::querier::state::{verdicts, HostFacts, Level, LinkKey, LinkState, Verdict};
-use crate::querier::Observer;
+use crate::querier::{Observer, Reports};
 
 /// How a querier's presence was looked for.
 #[derive(Debug, Clone)]
@@ -243,7 +243,7 @@ pub fn listen(links: &[(Family, &Iface)], wait: Duration) -> Vec<QuerierFacts> {
     let before: Vec<Option<u64>> = links.iter().map(|(f, i)| mld(*f, i)).collect();
     let start = Instant::now();
     let deadline = start + wait;
-    let observer = Observer::start(index, &families);
+    let observer = Observer::start(index, &families, Reports::Seen);
     loop {
         let now = Instant::now();
         if now >= deadline || crate::signals::stop_requested() {

@@ -15,6 +15,7 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use super::observer::{Observer, QueriesSince};
+use super::watch::Reports;
 use crate::analysis::{NoQueryEvidence, QueriesSeen, QueryEvidence};
 use crate::config::{Group, ReceiveConfig};
 use crate::platform::Family;
@@ -112,7 +113,7 @@ pub fn start(groups: &[Group], ifindex: u32) -> Option<ObservedQueries<Observer>
     families.sort_by_key(|f| *f == Family::V6);
     families.dedup();
     let iface = (ifindex != 0).then_some(ifindex);
-    match Observer::start(iface, &families) {
+    match Observer::start(iface, &families, Reports::NotNeeded) {
         Ok(obs) => {
             tracing::info!("watching IGMP/MLD queries, to explain a silence");
             Some(ObservedQueries::new(

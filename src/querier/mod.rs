@@ -21,4 +21,4 @@ pub mod wire;
 
 pub use observer::Observer;
 pub use state::{LinkKey, LinkState, Verdict};
-pub use watch::{Event, EventKind, Watch};
+pub use watch::{Event, EventKind, Reports, Watch};

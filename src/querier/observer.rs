@@ -5,10 +5,10 @@
 //! ```no_run
 //! use std::time::{Duration, Instant};
 //! use mcast::platform::Family;
-//! use mcast::querier::Observer;
+//! use mcast::querier::{Observer, Reports};
 //!
 //! let joined_at = Instant::now();
-//! let obs = Observer::start(Some(2), &[Family::V4]).expect("needs CAP_NET_RAW");
+//! let obs = Observer::start(Some(2), &[Family::V4], Reports::NotNeeded).expect("needs CAP_NET_RAW");
 //! std::thread::sleep(Duration::from_secs(5));
 //! let seen = obs.queries_since(joined_at, Some(2), Family::V4);
 //! println!("{} queries since the join, last from {:?}", seen.count, seen.querier);
@@ -22,7 +22,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::state::{LinkKey, LinkState, State};
-use super::watch::Watch;
+use super::watch::{Reports, Watch};
 use super::wire::Version;
 use crate::platform::{self, Family};
 
@@ -54,8 +54,8 @@ impl Observer {
     /// Opens the raw sockets (errors as [`Watch::open`]: EPERM without
     /// CAP_NET_RAW; "not available on this OS" off Linux) and starts
     /// watching `families` on interface index `iface` (all when `None`).
-    pub fn start(iface: Option<u32>, families: &[Family]) -> io::Result<Self> {
-        let mut watch = Watch::open(families, iface)?;
+    pub fn start(iface: Option<u32>, families: &[Family], reports: Reports) -> io::Result<Self> {
+        let mut watch = Watch::open(families, iface, reports)?;
         let sees_reports = watch.sees_reports();
         let state = Arc::new(Mutex::new(State::default()));
         let stop = Arc::new(AtomicBool::new(false));

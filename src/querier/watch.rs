@@ -60,6 +60,14 @@ pub struct Watch {
     pub tap_error: Option<io::Error>,
 }
 
+/// Whether a watch must also see reports: this host's own and other hosts'
+/// v3/MLDv2 ones (a packet tap), or only queries will do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reports {
+    Seen,
+    NotNeeded,
+}
+
 /// Messages longer than this are cut (and then do not parse): a v3
 /// report of ~180 groups fits a 1500-byte MTU.
 const BUF_LEN: usize = 65_536;
@@ -67,9 +75,12 @@ const BUF_LEN: usize = 65_536;
 impl Watch {
     /// Opens a raw socket for each family (an error here, EPERM without
     /// CAP_NET_RAW most of all, is the caller's to report) and the report
-    /// tap (its error only noted in [`Watch::tap_error`]). `iface`: only
-    /// events from that interface index.
-    pub fn open(families: &[Family], iface: Option<u32>) -> io::Result<Self> {
+    /// tap when `reports` asks for it (its error only noted in
+    /// [`Watch::tap_error`]). `iface`: only events from that interface index.
+    /// Without the tap only queries (and reports sent to groups this host
+    /// holds) are seen; the tap filters every frame of the host in the
+    /// kernel, a cost a receiver at 100k packets/s should not pay for it.
+    pub fn open(families: &[Family], iface: Option<u32>, reports: Reports) -> io::Result<Self> {
         let mut socks = Vec::new();
         for &f in families {
             match f {
@@ -77,7 +88,11 @@ impl Watch {
                 Family::V6 => socks.push((Kind::Mld, platform::open_mld_raw()?)),
             }
         }
-        let tap_error = match platform::open_report_tap() {
+        let tap = match reports {
+            Reports::Seen => platform::open_report_tap(),
+            Reports::NotNeeded => Err(io::Error::other("reports not watched")),
+        };
+        let tap_error = match tap {
             Ok(tap) => {
                 socks.push((Kind::Tap, tap));
                 None
