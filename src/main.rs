@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     };
     mcast::logging::install(cli.verbose, cli.quiet, mcast::config::ui(&cli).color);
     mcast::signals::install_stop_handler();
+    mcast::platform::steady_allocator();
     let code = match mcast::run(cli) {
         Ok(code) => code,
         Err(err) if exit::is_broken_pipe(&err) => Exit::Success,

@@ -22,6 +22,7 @@
 //!   of many sockets), [`raw_stdout`];
 //! - kernel counters: [`socket_drops`] (`None` where the OS has none);
 //! - process limits: [`open_files_limit`] (`ulimit -n`; `None` where none);
+//!   [`steady_allocator`] (glibc: large blocks back to the kernel when freed);
 //! - process control: [`catch_hangup`]/[`take_hangup`] (SIGHUP as a flag;
 //!   "not available on this OS" on Windows), [`shell_command`] (`/bin/sh -c`,
 //!   `cmd /C`) for hooks;
@@ -91,7 +92,7 @@ pub use os::{
     catch_hangup, enable_packet_info, encode_iface_index_v4, errno, errno_name, getsockopt_raw,
     if_mtu, join, join_call, leave, max_memberships_v4, max_sources_v4, open_files_limit,
     raw_stdout, route_to, set_multicast_all, set_multicast_iface, set_recv_buffer, setsockopt_raw,
-    share_port, shell_command, socket_drops, sysctl_text, take_hangup, Waiter,
+    share_port, shell_command, socket_drops, steady_allocator, sysctl_text, take_hangup, Waiter,
     BIND_GROUP_FIXES_DEST, IFACE_INDEX_V4_FORM, SOCKOPT_TABLE,
 };
 pub use os::{open_igmp_raw, open_mld_raw, open_report_tap, proc_net, recv_raw, recv_tap};

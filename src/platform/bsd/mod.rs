@@ -354,3 +354,7 @@ pub fn if_mtu(_name: &str) -> Option<u32> {
 pub fn route_to(dest: std::net::IpAddr) -> io::Result<super::RouteTo> {
     super::host::route_by_connect(dest)
 }
+
+/// Nothing to tune: the BSDs' allocators return large blocks by themselves
+/// (see the Linux counterpart for why glibc needs it).
+pub fn steady_allocator() {}
