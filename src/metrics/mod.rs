@@ -16,7 +16,7 @@
 //! Every `_total` only grows for the life of the process: loss, which the
 //! trackers take back when a late packet fills a gap, is split into
 //! declared and recovered counters when a snapshot is published
-//! ([`monotonic`]).
+//! (`monotonic.rs`).
 
 mod build;
 mod drops;
