@@ -55,6 +55,8 @@ mod sysctl;
 #[cfg(unix)]
 mod unix;
 
+#[cfg(not(target_os = "linux"))]
+mod elsewhere;
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
