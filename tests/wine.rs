@@ -448,6 +448,54 @@ fn root_wine_monitor_counts_alarms_and_serves_metrics() {
     assert_eq!(records.last().unwrap()["type"], "summary");
 }
 
+/// Runs `pong` (answering as `name`) until `ping` (3 probes to `group`)
+/// is done; returns `name`'s responder record, checked for 3 replies on
+/// each path.
+fn ping_pong(
+    ns: &Netns,
+    mut pong: Command,
+    mut ping: Command,
+    group: &str,
+    name: &str,
+) -> Value {
+    pong.args(["pong", group, "-i", "mc1", "--name", name, "-d", "60s"]);
+    let mut pong = ns.spawn(pong).unwrap();
+    pong.wait_for_line(crate::support::Stream::Stderr, WINE_WAIT, |l| {
+        l.starts_with("answering")
+    })
+    .unwrap();
+    ping.args([
+        "ping",
+        group,
+        "-i",
+        "mc0",
+        "-c",
+        "3",
+        "--interval",
+        "100ms",
+        "-W",
+        "2s",
+        "--json",
+    ]);
+    let done = run_with_timeout(ping, WINE_WAIT).unwrap();
+    drop(pong);
+    assert_eq!(
+        done.code(),
+        Some(0),
+        "{group}: {}\n{}",
+        done.stdout,
+        done.stderr
+    );
+    let records = json_lines(&done.stdout);
+    let r = records_of(&records, "responder")
+        .into_iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("{group}: no reply from {name}: {}", done.stdout));
+    assert_eq!(r["unicast"]["received"], 3, "{group}: {r}");
+    assert_eq!(r["multicast"]["received"], 3, "{group}: {r}");
+    r.clone()
+}
+
 /// `mcast pong` built for Windows, under Wine, answers `mcast ping` from
 /// Linux over the veth pair (IPv4 and IPv6), by unicast and to the group.
 #[test]
@@ -457,43 +505,7 @@ fn root_wine_pong_answers_linux_ping() {
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
     for group in ["239.7.3.1:5000", "[ff15::73]:5000"] {
-        let mut pong = wine.mcast();
-        pong.args(["pong", group, "-i", "mc1", "--name", "win", "-d", "60s"]);
-        let mut pong = ns.spawn(pong).unwrap();
-        pong.wait_for_line(crate::support::Stream::Stderr, WINE_WAIT, |l| {
-            l.starts_with("answering")
-        })
-        .unwrap();
-        let mut ping = ns.mcast();
-        ping.args([
-            "ping",
-            group,
-            "-i",
-            "mc0",
-            "-c",
-            "3",
-            "--interval",
-            "100ms",
-            "-W",
-            "2s",
-            "--json",
-        ]);
-        let done = run_with_timeout(ping, WINE_WAIT).unwrap();
-        drop(pong);
-        assert_eq!(
-            done.code(),
-            Some(0),
-            "{group}: {}\n{}",
-            done.stdout,
-            done.stderr
-        );
-        let records = json_lines(&done.stdout);
-        let r = records_of(&records, "responder")
-            .into_iter()
-            .find(|r| r["name"] == "win")
-            .unwrap_or_else(|| panic!("{group}: no reply from the Windows pong: {}", done.stdout));
-        assert_eq!(r["unicast"]["received"], 3, "{group}: {r}");
-        assert_eq!(r["multicast"]["received"], 3, "{group}: {r}");
+        let r = ping_pong(&ns, wine.mcast(), ns.mcast(), group, "win");
         assert_eq!(
             r["multicast"]["hops_out"], 0,
             "{group}: the TTL Windows saw: {r}"
@@ -509,42 +521,6 @@ fn root_wine_ping_hears_linux_pong() {
     let ns = Netns::new().unwrap();
     let wine = Wine::new(&ns).unwrap();
     for group in ["239.7.3.2:5000", "[ff15::74]:5000"] {
-        let mut pong = ns.mcast();
-        pong.args(["pong", group, "-i", "mc1", "--name", "linux", "-d", "60s"]);
-        let mut pong = ns.spawn(pong).unwrap();
-        pong.wait_for_line(crate::support::Stream::Stderr, WINE_WAIT, |l| {
-            l.starts_with("answering")
-        })
-        .unwrap();
-        let mut ping = wine.mcast();
-        ping.args([
-            "ping",
-            group,
-            "-i",
-            "mc0",
-            "-c",
-            "3",
-            "--interval",
-            "100ms",
-            "-W",
-            "2s",
-            "--json",
-        ]);
-        let done = run_with_timeout(ping, WINE_WAIT).unwrap();
-        drop(pong);
-        assert_eq!(
-            done.code(),
-            Some(0),
-            "{group}: {}\n{}",
-            done.stdout,
-            done.stderr
-        );
-        let records = json_lines(&done.stdout);
-        let r = records_of(&records, "responder")
-            .into_iter()
-            .find(|r| r["name"] == "linux")
-            .unwrap_or_else(|| panic!("{group}: no reply to the Windows ping: {}", done.stdout));
-        assert_eq!(r["unicast"]["received"], 3, "{group}: {r}");
-        assert_eq!(r["multicast"]["received"], 3, "{group}: {r}");
+        ping_pong(&ns, ns.mcast(), wine.mcast(), group, "linux");
     }
 }
