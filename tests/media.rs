@@ -38,6 +38,30 @@ fn produce(cmd: Command) {
     assert_eq!(done.code(), Some(0), "ffmpeg: {}", done.stderr);
 }
 
+/// `mcast sap --join` (as `cmd` runs it) for `seconds`, while ffmpeg
+/// announces a 3 s stream to `group`:5004 with SAP; its JSON records, and
+/// its output for failure messages.
+fn sap_join_run(
+    ns: &Netns,
+    mut cmd: Command,
+    seconds: &str,
+    group: &str,
+    join_wait: std::time::Duration,
+    end_wait: std::time::Duration,
+) -> (Vec<Value>, String) {
+    cmd.args(["sap", "-i", "mc1", "-t", seconds, "--json", "--join"]);
+    let mut sap = ns.spawn(cmd).unwrap();
+    sap.wait_for_group(ns, addr_of("224.2.127.254"), join_wait)
+        .unwrap();
+    let url = format!("sap://{group}:5004?announce_addr=224.2.127.254&ttl=1");
+    produce(ffmpeg(ns, "3", "500k", &["-f", "sap", &url]));
+    let done = sap.finish(end_wait).unwrap();
+    assert!(!done.timed_out, "sap hung: {}", done.stderr);
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let shown = format!("{}\n{}", done.stdout, done.stderr);
+    (json_lines(&done.stdout), shown)
+}
+
 /// Sends the test groups out of mc0, so they arrive on mc1 (the lab
 /// routes 224.0.0.0/4 to lo; ffmpeg's SAP muxer picks no interface).
 fn route_out_mc0(ns: &Netns, prefixes: &[&str]) {
@@ -319,26 +343,7 @@ fn root_sap_finds_ffmpeg_announcement_and_join_receives_it() {
     require_root!();
     let ns = Netns::new().unwrap();
     route_out_mc0(&ns, &["224.2.127.254/32", "239.44.0.0/16"]);
-    let mut cmd = ns.mcast();
-    cmd.args(["sap", "-i", "mc1", "-t", "6s", "--json", "--join"]);
-    let mut sap = ns.spawn(cmd).unwrap();
-    sap.wait_for_group(&ns, addr_of("224.2.127.254"), JOIN_TIMEOUT)
-        .unwrap();
-    produce(ffmpeg(
-        &ns,
-        "3",
-        "500k",
-        &[
-            "-f",
-            "sap",
-            "sap://239.44.0.1:5004?announce_addr=224.2.127.254&ttl=1",
-        ],
-    ));
-    let done = sap.finish(WAIT).unwrap();
-    assert!(!done.timed_out, "sap hung: {}", done.stderr);
-    assert_eq!(done.code(), Some(0), "{}", done.stderr);
-    let records = json_lines(&done.stdout);
-    let shown = format!("{}\n{}", done.stdout, done.stderr);
+    let (records, shown) = sap_join_run(&ns, ns.mcast(), "6s", "239.44.0.1", JOIN_TIMEOUT, WAIT);
     let new = records
         .iter()
         .find(|r| r["type"] == "sap" && r["event"] == "new")
@@ -549,26 +554,8 @@ fn root_wine_sap_join_receives_ffmpeg() {
     let ns = Netns::new().unwrap();
     route_out_mc0(&ns, &["224.2.127.254/32", "239.46.0.0/16"]);
     let wine = Wine::new(&ns).unwrap();
-    let mut cmd = wine.mcast();
-    cmd.args(["sap", "-i", "mc1", "-t", "8s", "--json", "--join"]);
-    let mut sap = ns.spawn(cmd).unwrap();
-    sap.wait_for_group(&ns, addr_of("224.2.127.254"), WINE_WAIT)
-        .unwrap();
-    produce(ffmpeg(
-        &ns,
-        "3",
-        "500k",
-        &[
-            "-f",
-            "sap",
-            "sap://239.46.0.1:5004?announce_addr=224.2.127.254&ttl=1",
-        ],
-    ));
-    let done = sap.finish(WINE_WAIT).unwrap();
-    assert!(!done.timed_out, "sap hung: {}", done.stderr);
-    assert_eq!(done.code(), Some(0), "{}", done.stderr);
-    let records = json_lines(&done.stdout);
-    let shown = format!("{}\n{}", done.stdout, done.stderr);
+    let (records, shown) =
+        sap_join_run(&ns, wine.mcast(), "8s", "239.46.0.1", WINE_WAIT, WINE_WAIT);
     let new = records
         .iter()
         .find(|r| r["type"] == "sap" && r["event"] == "new")

@@ -451,13 +451,7 @@ fn root_wine_monitor_counts_alarms_and_serves_metrics() {
 /// Runs `pong` (answering as `name`) until `ping` (3 probes to `group`)
 /// is done; returns `name`'s responder record, checked for 3 replies on
 /// each path.
-fn ping_pong(
-    ns: &Netns,
-    mut pong: Command,
-    mut ping: Command,
-    group: &str,
-    name: &str,
-) -> Value {
+fn ping_pong(ns: &Netns, mut pong: Command, mut ping: Command, group: &str, name: &str) -> Value {
     pong.args(["pong", group, "-i", "mc1", "--name", name, "-d", "60s"]);
     let mut pong = ns.spawn(pong).unwrap();
     pong.wait_for_line(crate::support::Stream::Stderr, WINE_WAIT, |l| {
